@@ -1,0 +1,69 @@
+"""The ``lfr-analysis`` command.
+
+Each subcommand lives in the module of its topic; this file only dispatches, importing
+the module when its subcommand is asked for so that ``lfr-analysis --help`` stays fast.
+Every handler takes the remaining arguments as a list and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+#: subcommand -> ("module", "function", one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
+    "report": (
+        "lfr_analysis.report",
+        "main",
+        "execute every notebook and build the HTML report in build/",
+    ),
+    "data": (
+        "lfr_analysis.data_cli",
+        "main",
+        "fetch the Met's PDFs, rebuild data/deployments.csv, or check it (--check)",
+    ),
+    "claims": (
+        "lfr_analysis.claims",
+        "main",
+        "print the ledger of published figures and write build/claims.csv",
+    ),
+    "student-copy": (
+        "lfr_analysis.teaching",
+        "student_copy_main",
+        "write a copy of a notebook without solution cells and outputs",
+    ),
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in SUBCOMMANDS)
+    lines = ["usage: lfr-analysis COMMAND [ARGS...]", "", "commands:"]
+    for name, (_, _, text) in SUBCOMMANDS.items():
+        lines.append(f"  {name.ljust(width)}  {text}")
+    lines.append("")
+    lines.append("Run 'lfr-analysis COMMAND --help' for a command's options.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return 0 if args else 2
+    if args[0] == "--version":
+        from lfr_analysis import __version__
+
+        print(__version__)
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in SUBCOMMANDS:
+        print(f"lfr-analysis: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module_name, function_name, _ = SUBCOMMANDS[name]
+    handler = getattr(importlib.import_module(module_name), function_name)
+    return int(handler(rest) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
