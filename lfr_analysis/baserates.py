@@ -1,0 +1,507 @@
+"""Base rates: what an alert means, from prevalence, FPIR and TPIR.
+
+A face-recognition system that rarely errs *per face* can still be wrong on a large share
+of its *alerts*: the two rates have different denominators, and which one is larger depends
+on how many of the faces seen belong to people on the watchlist (the prevalence). This
+module holds the small, exact formulas behind that point, used by the teaching notebook
+(``06_teaching_base_rates``) and by :mod:`lfr_analysis.simulate`.
+
+Vocabulary (ISO/IEC 19795-1, NIST FRVT 1:N):
+
+``prevalence``
+    Share of the faces seen that belong to people on the watchlist. Nobody publishes it for
+    a real deployment, so every value used in a comparison is an assumption.
+``tpir``
+    True-positive identification rate: probability that a watchlisted face raises a correct
+    alert.
+``fpir``
+    False-positive identification rate: probability that a face *not* on the watchlist
+    raises an alert against some watchlist entry. It grows with the watchlist size.
+``false_match_rate``
+    Per-comparison false-match rate (one face against one watchlist entry), so that
+    ``fpir = 1 - (1 - false_match_rate) ** watchlist_size`` (about
+    ``watchlist_size * false_match_rate`` when small: NPL's linear scaling).
+
+Every function is vectorised (scalars, arrays or pandas objects) and raises
+:class:`ValueError` naming the argument and the first offending value for bad input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
+
+SCALINGS = ("exact", "linear")
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def _as_float_array(name: str, value) -> np.ndarray:
+    """Return ``value`` as a float array, refusing missing values and text."""
+    if isinstance(value, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        try:
+            array = value.to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name}: values must be numbers ({error})") from None
+    else:
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name}: values must be numbers ({error})") from None
+    if array.size == 0:
+        raise ValueError(f"{name}: no values given")
+    missing = np.flatnonzero(np.isnan(array.ravel()))
+    if missing.size:
+        raise ValueError(f"{name}: missing value (NaN) at position {missing[0]}")
+    return array
+
+
+def _first_bad(name: str, array: np.ndarray, bad: np.ndarray, expectation: str) -> None:
+    positions = np.flatnonzero(np.asarray(bad).ravel())
+    if positions.size:
+        where = int(positions[0])
+        value = float(array.ravel()[where])
+        shown = str(int(value)) if value.is_integer() else repr(value)
+        at = f" at position {where}" if array.ndim else ""
+        raise ValueError(f"{name} must be {expectation}; got {shown}{at}")
+
+
+def check_probability(name: str, value) -> np.ndarray:
+    """Return ``value`` as a float array after checking every entry is in [0, 1].
+
+    Parameters
+    ----------
+    name : str
+        Argument name used in the error message.
+    value : float or array-like
+        The probabilities.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as floats (0-d for a scalar).
+
+    Raises
+    ------
+    ValueError
+        On a missing value, text, or a value outside [0, 1].
+    """
+    array = _as_float_array(name, value)
+    _first_bad(name, array, (array < 0) | (array > 1), "a probability between 0 and 1")
+    return array
+
+
+def check_count(name: str, value, *, minimum: int = 0) -> np.ndarray:
+    """Return ``value`` as an int64 array after checking it holds whole numbers >= ``minimum``.
+
+    Parameters
+    ----------
+    name : str
+        Argument name used in the error message.
+    value : int or array-like
+        The counts.
+    minimum : int, optional
+        Smallest allowed value (default 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as ``int64`` (0-d for a scalar).
+
+    Raises
+    ------
+    ValueError
+        On a missing value, text, a fraction or a value below ``minimum``.
+    """
+    array = _as_float_array(name, value)
+    _first_bad(name, array, ~np.isfinite(array), "finite")
+    _first_bad(name, array, array != np.floor(array), "a whole number")
+    _first_bad(name, array, array < minimum, f"at least {minimum}")
+    return array.astype(np.int64)
+
+
+def _check_scaling(scaling: str) -> None:
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {SCALINGS}; got {scaling!r}")
+
+
+def _scalar_or_array(array: np.ndarray):
+    return float(array) if np.ndim(array) == 0 else array
+
+
+# ---------------------------------------------------------------- watchlist scaling
+
+
+def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str = "exact"):
+    """FPIR of a watchlist of ``watchlist_size`` entries from the per-comparison false-match rate.
+
+    Parameters
+    ----------
+    false_match_rate : float or array-like
+        Probability that one face falsely matches one watchlist entry.
+    watchlist_size : int or array-like
+        Number of entries on the watchlist.
+    scaling : {"exact", "linear"}
+        ``"exact"``: ``1 - (1 - fmr) ** W`` (independent comparisons);
+        ``"linear"``: ``W * fmr``, NPL's proportional scaling (valid while small).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FPIR per face not on the watchlist.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, or when linear scaling would give a probability above 1.
+    """
+    _check_scaling(scaling)
+    fmr = check_probability("false_match_rate", false_match_rate)
+    size = check_count("watchlist_size", watchlist_size)
+    if scaling == "linear":
+        fpir = size * fmr
+        _first_bad("fpir", fpir, fpir > 1, "at most 1 under linear scaling (use 'exact')")
+    else:
+        with np.errstate(divide="ignore"):
+            fpir = -np.expm1(size * np.log1p(-fmr))
+    return _scalar_or_array(fpir)
+
+
+def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = "exact"):
+    """Per-comparison false-match rate implied by an FPIR at a given watchlist size.
+
+    Parameters
+    ----------
+    fpir : float or array-like
+        FPIR per face not on the watchlist.
+    watchlist_size : int or array-like
+        Watchlist size at which ``fpir`` holds (at least 1).
+    scaling : {"exact", "linear"}
+        Inverse of :func:`fpir_from_false_match_rate` under the same scaling.
+
+    Returns
+    -------
+    float or numpy.ndarray
+    """
+    _check_scaling(scaling)
+    rate = check_probability("fpir", fpir)
+    size = check_count("watchlist_size", watchlist_size, minimum=1)
+    if scaling == "linear":
+        fmr = rate / size
+    else:
+        with np.errstate(divide="ignore"):
+            fmr = -np.expm1(np.log1p(-rate) / size)
+    return _scalar_or_array(fmr)
+
+
+def scale_fpir(fpir, from_watchlist_size, to_watchlist_size, *, scaling: str = "linear"):
+    """Carry an FPIR measured at one watchlist size over to another.
+
+    Parameters
+    ----------
+    fpir : float or array-like
+        FPIR at ``from_watchlist_size``.
+    from_watchlist_size, to_watchlist_size : int or array-like
+        Watchlist sizes (the first at least 1).
+    scaling : {"linear", "exact"}
+        ``"linear"`` (default) is NPL's proportional scaling: ``fpir * to / from``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    NPL 2023 at threshold 0.60: 1 in 6,000 with 10,000 entries is 1 in 60,000 with 1,000.
+
+    >>> round(1 / scale_fpir(1 / 6000, 10_000, 1_000))
+    60000
+    """
+    fmr = false_match_rate_from_fpir(fpir, from_watchlist_size, scaling=scaling)
+    return fpir_from_false_match_rate(fmr, to_watchlist_size, scaling=scaling)
+
+
+# ---------------------------------------------------------------------- Bayes' rule
+
+
+def _alert_parts(prevalence, tpir, fpir) -> tuple[np.ndarray, np.ndarray]:
+    pi = check_probability("prevalence", prevalence)
+    true_part = pi * check_probability("tpir", tpir)
+    false_part = (1 - pi) * check_probability("fpir", fpir)
+    true_part, false_part = np.broadcast_arrays(true_part, false_part)
+    _first_bad(
+        "prevalence * tpir + (1 - prevalence) * fpir",
+        true_part + false_part,
+        (true_part + false_part) == 0,
+        "above 0 (with no alerts expected, the share of alerts that are true is undefined)",
+    )
+    return true_part, false_part
+
+
+def precision(prevalence, tpir, fpir):
+    """Share of alerts that are true (positive predictive value), by Bayes' rule.
+
+    ``precision = p * tpir / (p * tpir + (1 - p) * fpir)`` with ``p`` the prevalence.
+
+    Parameters
+    ----------
+    prevalence : float or array-like
+        Share of faces seen that belong to watchlisted people.
+    tpir : float or array-like
+        True-positive identification rate.
+    fpir : float or array-like
+        False-positive identification rate per face not on the watchlist.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        On a value outside [0, 1], or when no alert at all is expected (undefined).
+
+    Examples
+    --------
+    >>> round(precision(1e-4, 0.89, 1 / 6000), 3)
+    0.348
+    """
+    true_part, false_part = _alert_parts(prevalence, tpir, fpir)
+    return _scalar_or_array(true_part / (true_part + false_part))
+
+
+def false_alert_share(prevalence, tpir, fpir):
+    """Share of alerts that are false (``1 - precision``), computed without cancellation.
+
+    Parameters are as for :func:`precision`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+    """
+    true_part, false_part = _alert_parts(prevalence, tpir, fpir)
+    return _scalar_or_array(false_part / (true_part + false_part))
+
+
+def expected_alerts(faces_seen, prevalence, tpir, fpir) -> pd.DataFrame:
+    """Expected watchlisted faces, true, false and all alerts for deployments.
+
+    Parameters
+    ----------
+    faces_seen : int or array-like
+        Faces seen in each deployment.
+    prevalence, tpir, fpir : float or array-like
+        As for :func:`precision`; broadcast against ``faces_seen``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per deployment: ``faces_seen``, ``watchlisted_faces``, ``true_alerts``,
+        ``false_alerts``, ``alerts`` (expected values, not rounded).
+    """
+    faces = check_count("faces_seen", faces_seen)
+    pi = check_probability("prevalence", prevalence)
+    hit = check_probability("tpir", tpir)
+    false_rate = check_probability("fpir", fpir)
+    faces, pi, hit, false_rate = np.broadcast_arrays(faces, pi, hit, false_rate)
+    watchlisted = faces * pi
+    true_alerts = watchlisted * hit
+    false_alerts = (faces - watchlisted) * false_rate
+    return pd.DataFrame(
+        {
+            "faces_seen": np.atleast_1d(faces),
+            "watchlisted_faces": np.atleast_1d(watchlisted),
+            "true_alerts": np.atleast_1d(true_alerts),
+            "false_alerts": np.atleast_1d(false_alerts),
+            "alerts": np.atleast_1d(true_alerts + false_alerts),
+        }
+    )
+
+
+def natural_frequencies(faces_seen: int = 1_000_000, *, prevalence, tpir, fpir) -> pd.DataFrame:
+    """Expected counts in the four cells of the alert tree, per ``faces_seen`` faces.
+
+    Natural frequencies (Gigerenzer & Hoffrage 1995) are the clearest way to show Bayes'
+    rule to a class: out of a million faces, how many are on the watchlist, how many of
+    those raise an alert, and how many of the rest raise one anyway.
+
+    Parameters
+    ----------
+    faces_seen : int, optional
+        Size of the imagined crowd (default 1,000,000).
+    prevalence, tpir, fpir : float
+        Scalars, as for :func:`precision`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Four rows (``on_watchlist``, ``alert``, ``outcome``, ``expected_faces``).
+    """
+    values = {"prevalence": prevalence, "tpir": tpir, "fpir": fpir}
+    for name, value in values.items():
+        if np.ndim(check_probability(name, value)) != 0:
+            raise ValueError(f"{name} must be a single number here; got {value!r}")
+    faces = float(check_count("faces_seen", faces_seen))
+    watchlisted = faces * float(prevalence)
+    others = faces - watchlisted
+    return pd.DataFrame(
+        {
+            "on_watchlist": [True, True, False, False],
+            "alert": [True, False, True, False],
+            "outcome": ["true alert", "missed", "false alert", "correctly ignored"],
+            "expected_faces": [
+                watchlisted * tpir,
+                watchlisted * (1 - tpir),
+                others * fpir,
+                others * (1 - fpir),
+            ],
+        }
+    )
+
+
+# ------------------------------------------------------------ rates from a record
+
+
+def per_face_vs_per_alert(faces_seen, alerts, false_alerts, *, alpha: float = 0.05):
+    """The two false-alert rates of the same record, each with a Clopper-Pearson interval.
+
+    Parameters
+    ----------
+    faces_seen, alerts, false_alerts : int
+        Totals over the deployments studied (``false_alerts <= alerts <= faces_seen``).
+    alpha : float, optional
+        1 - confidence level of the two-sided intervals (default 0.05).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows, ``per face seen`` and ``per alert``, with ``false_alerts``,
+        ``denominator``, ``estimate``, ``lower``, ``upper``, ``one_in`` (``1 / estimate``),
+        ``method`` and ``conf_level``.
+    """
+    faces = int(check_count("faces_seen", faces_seen, minimum=1))
+    n_alerts = int(check_count("alerts", alerts, minimum=1))
+    n_false = int(check_count("false_alerts", false_alerts))
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
+    if n_false > n_alerts:
+        raise ValueError(f"false_alerts ({n_false}) is larger than alerts ({n_alerts})")
+    if n_alerts > faces:
+        raise ValueError(f"alerts ({n_alerts}) is larger than faces_seen ({faces})")
+    denominators = np.array([faces, n_alerts])
+    lower, upper = proportion_confint(n_false, denominators, alpha=alpha, method="beta")
+    estimate = n_false / denominators
+    with np.errstate(divide="ignore"):
+        one_in = 1 / estimate
+    return pd.DataFrame(
+        {
+            "false_alerts": n_false,
+            "denominator": denominators,
+            "estimate": estimate,
+            "lower": lower,
+            "upper": upper,
+            "one_in": one_in,
+            "method": "Clopper-Pearson",
+            "conf_level": 1 - alpha,
+        },
+        index=pd.Index(["per face seen", "per alert"], name="rate"),
+    )
+
+
+def implied_prevalence(true_alerts, faces_seen, tpir, *, alpha: float = 0.05) -> pd.Series:
+    """Prevalence of watchlisted faces implied by the true alerts, if TPIR were ``tpir``.
+
+    ``true_alerts / faces_seen`` estimates ``prevalence * tpir``; dividing by an assumed TPIR
+    gives the prevalence. The interval is the Clopper-Pearson interval of the per-face
+    true-alert rate divided by ``tpir`` (``tpir`` itself is taken as exact).
+
+    Parameters
+    ----------
+    true_alerts, faces_seen : int
+        Totals over the deployments studied.
+    tpir : float
+        Assumed true-positive identification rate (above 0).
+    alpha : float, optional
+        1 - confidence level (default 0.05).
+
+    Returns
+    -------
+    pandas.Series
+        ``estimate``, ``lower``, ``upper``, ``tpir``, ``method``, ``conf_level``.
+    """
+    hits = int(check_count("true_alerts", true_alerts))
+    faces = int(check_count("faces_seen", faces_seen, minimum=1))
+    rate = float(check_probability("tpir", tpir))
+    if rate == 0:
+        raise ValueError("tpir must be above 0 to imply a prevalence")
+    if hits > faces:
+        raise ValueError(f"true_alerts ({hits}) is larger than faces_seen ({faces})")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
+    lower, upper = proportion_confint(hits, faces, alpha=alpha, method="beta")
+    return pd.Series(
+        {
+            "estimate": min(hits / faces / rate, 1.0),
+            "lower": min(lower / rate, 1.0),
+            "upper": min(upper / rate, 1.0),
+            "tpir": rate,
+            "method": "Clopper-Pearson / tpir",
+            "conf_level": 1 - alpha,
+        }
+    )
+
+
+def pooled_false_match_rate(
+    false_alerts, faces_seen, watchlist_size, *, alpha: float = 0.05
+) -> pd.Series:
+    """Per-comparison false-match rate pooled over deployments, with an exact interval.
+
+    Each deployment contributes ``faces_seen * watchlist_size`` face-to-entry comparisons;
+    under linear scaling the false alerts are Poisson with mean
+    ``false_match_rate * sum(faces_seen * watchlist_size)``. The interval is the exact
+    (Garwood) Poisson interval from ``statsmodels.stats.rates.confint_poisson``
+    (``method="exact-c"``). Faces of watchlisted people are counted as comparisons too,
+    which is negligible while true alerts are a tiny share of the faces seen.
+
+    Parameters
+    ----------
+    false_alerts, faces_seen, watchlist_size : array-like
+        One value per deployment, all known (filter missing rows first, and say so).
+    alpha : float, optional
+        1 - confidence level (default 0.05).
+
+    Returns
+    -------
+    pandas.Series
+        ``false_alerts``, ``comparisons``, ``estimate``, ``lower``, ``upper``, ``method``,
+        ``conf_level``.
+    """
+    false_counts = check_count("false_alerts", false_alerts)
+    faces = check_count("faces_seen", faces_seen)
+    sizes = check_count("watchlist_size", watchlist_size)
+    if not (false_counts.shape == faces.shape == sizes.shape):
+        raise ValueError(
+            "false_alerts, faces_seen and watchlist_size must have the same length; got "
+            f"{false_counts.size}, {faces.size} and {sizes.size}"
+        )
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
+    count = int(false_counts.sum())
+    comparisons = float(np.sum(faces.astype(float) * sizes))
+    if comparisons <= 0:
+        raise ValueError("faces_seen * watchlist_size sums to 0: no comparisons to pool")
+    lower, upper = confint_poisson(count, comparisons, method="exact-c", alpha=alpha)
+    return pd.Series(
+        {
+            "false_alerts": count,
+            "comparisons": comparisons,
+            "estimate": count / comparisons,
+            "lower": float(lower),
+            "upper": float(upper),
+            "method": "exact Poisson (Garwood)",
+            "conf_level": 1 - alpha,
+        }
+    )
