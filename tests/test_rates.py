@@ -1,0 +1,562 @@
+"""Tests of lfr_analysis.rates against reference values computed independently of it.
+
+Reference values come from: scipy.stats.beta quantiles written out here (Clopper-Pearson),
+scipy.stats.binomtest(...).proportion_ci, a mid-p limit found here by brentq root finding on
+scipy.stats.binom, statsmodels' proportion_confint (Wilson, Jeffreys) and confint_poisson
+(count-scale mid-p), closed forms at zero events, and the published values in the project's
+statistical methods guide (10 false alerts in 3,147,436 faces, 2,077 alerts).
+"""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize, stats
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
+
+from lfr_analysis import rates
+
+FACES_2025 = 3_147_436  # faces seen, Sep 2024 - Sep 2025 (Met annual report)
+FALSE_2025 = 10
+ALERTS_2025 = 2_077
+
+
+# ------------------------------------------------------------------------------------
+# independent reference implementations (used only here)
+# ------------------------------------------------------------------------------------
+
+
+def cp_reference(x, n, conf=0.95):
+    """Clopper-Pearson from Beta quantiles, written out."""
+    a = (1 - conf) / 2
+    lower = 0.0 if x == 0 else stats.beta.ppf(a, x, n - x + 1)
+    upper = 1.0 if x == n else stats.beta.ppf(1 - a, x + 1, n - x)
+    return lower, upper
+
+
+def midp_reference(x, n, conf=0.95):
+    """Mid-p limits by brentq on the log of the rate, using scipy.stats.binom."""
+    a = (1 - conf) / 2
+
+    def lower_eq(log_p):
+        p = np.exp(log_p)
+        return stats.binom.sf(x, n, p) + 0.5 * stats.binom.pmf(x, n, p) - a
+
+    def upper_eq(log_p):
+        p = np.exp(log_p)
+        return stats.binom.cdf(x - 1, n, p) + 0.5 * stats.binom.pmf(x, n, p) - a
+
+    lo_end, hi_end = np.log(1e-300), np.log1p(-1e-15)
+    lower = 0.0 if x == 0 else np.exp(optimize.brentq(lower_eq, lo_end, hi_end, xtol=1e-14))
+    upper = 1.0 if x == n else np.exp(optimize.brentq(upper_eq, lo_end, hi_end, xtol=1e-14))
+    return lower, upper
+
+
+def exact_coverage(method, n, p, conf=0.95):
+    """Exact coverage: sum of Binomial(n, p) probabilities of x whose interval holds p."""
+    x_max = int(stats.binom.isf(1e-15, n, p)) + 2
+    x = np.arange(0, min(x_max, n) + 1)
+    ci = rates.rate_ci(x, n, method=method, conf=conf)
+    covers = (ci["lower"].to_numpy() <= p) & (p <= ci["upper"].to_numpy())
+    return float(np.sum(stats.binom.pmf(x, n, p)[covers]))
+
+
+# ------------------------------------------------------------------------------------
+# rate_ci: reference values
+# ------------------------------------------------------------------------------------
+
+
+def test_clopper_pearson_headline_matches_beta_quantiles_binomtest_and_published():
+    ci = rates.rate_ci(FALSE_2025, FACES_2025).iloc[0]
+    lower, upper = cp_reference(FALSE_2025, FACES_2025)
+    assert ci["lower"] == pytest.approx(lower, rel=1e-9)
+    assert ci["upper"] == pytest.approx(upper, rel=1e-9)
+    scipy_ci = stats.binomtest(FALSE_2025, FACES_2025).proportion_ci(0.95, method="exact")
+    assert ci["lower"] == pytest.approx(scipy_ci.low, rel=1e-7)
+    assert ci["upper"] == pytest.approx(scipy_ci.high, rel=1e-7)
+    # published in the methods guide: 1.524 - 5.843 per million
+    assert ci["lower"] * 1e6 == pytest.approx(1.524, abs=5e-4)
+    assert ci["upper"] * 1e6 == pytest.approx(5.843, abs=5e-4)
+    assert ci["estimate"] == FALSE_2025 / FACES_2025
+    assert ci["method"] == "clopper-pearson" and ci["conf"] == 0.95
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "conf"),
+    [(0, 15_000, 0.95), (1, 15_000, 0.95), (3, 40, 0.9), (39, 40, 0.99), (40, 40, 0.95)],
+)
+def test_clopper_pearson_small_cases_match_beta_quantiles(x, n, conf):
+    ci = rates.rate_ci(x, n, conf=conf).iloc[0]
+    lower, upper = cp_reference(x, n, conf)
+    assert ci["lower"] == pytest.approx(lower, rel=1e-9, abs=1e-300)
+    assert ci["upper"] == pytest.approx(upper, rel=1e-9)
+
+
+def test_zero_events_two_sided_cp_upper_is_closed_form():
+    n = 15_000
+    ci = rates.rate_ci(0, n).iloc[0]
+    assert ci["lower"] == 0.0
+    assert ci["upper"] == pytest.approx(1 - 0.025 ** (1 / n), rel=1e-9)
+    assert ci["upper"] * n == pytest.approx(3.69, abs=0.01)
+
+
+def test_one_sided_upper_bound_is_rule_of_three_at_zero_events():
+    n = np.array([1_000, 15_000, 3_000_000])
+    ci = rates.rate_ci(np.zeros(3, dtype=int), n, side="upper")
+    np.testing.assert_allclose(ci["upper"], 1 - 0.05 ** (1 / n), rtol=1e-9)
+    # n * bound -> -ln(0.05) = 2.996, "about 3"
+    np.testing.assert_allclose(ci["upper"] * n, -np.log(0.05), rtol=3e-3)
+    assert (ci["lower"] == 0).all() and (ci["side"] == "upper").all()
+
+
+def test_one_sided_upper_bound_with_events_matches_beta_quantile():
+    ci = rates.rate_ci(FALSE_2025, FACES_2025, side="upper").iloc[0]
+    assert ci["upper"] == pytest.approx(
+        stats.beta.ppf(0.95, FALSE_2025 + 1, FACES_2025 - FALSE_2025), rel=1e-9
+    )
+    assert ci["lower"] == 0.0
+
+
+def test_one_sided_lower_bound_matches_beta_quantile():
+    ci = rates.rate_ci(FALSE_2025, FACES_2025, side="lower").iloc[0]
+    assert ci["lower"] == pytest.approx(
+        stats.beta.ppf(0.05, FALSE_2025, FACES_2025 - FALSE_2025 + 1), rel=1e-9
+    )
+    assert ci["upper"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("x", "n"),
+    [(10, FACES_2025), (1, FACES_2025), (1, 15_000), (2, 20), (7, 42_000), (19, 20), (50, 200)],
+)
+def test_midp_matches_brentq_reference(x, n):
+    ci = rates.rate_ci(x, n, method="mid-p").iloc[0]
+    lower, upper = midp_reference(x, n)
+    assert ci["lower"] == pytest.approx(lower, rel=1e-7)
+    assert ci["upper"] == pytest.approx(upper, rel=1e-7)
+
+
+def test_midp_headline_published_values_and_landmarks():
+    ci = rates.rate_ci(FALSE_2025, FACES_2025, method="mid-p").iloc[0]
+    # guide: mid-p 1.61-5.66 per million
+    assert ci["lower"] * 1e6 == pytest.approx(1.61, abs=0.005)
+    assert ci["upper"] * 1e6 == pytest.approx(5.66, abs=0.005)
+    # at x = 1 the lower limit times n is close to 0.05 (0.5 * lambda e^-lambda ... ~ alpha/2)
+    one = rates.rate_ci(1, FACES_2025, method="mid-p").iloc[0]
+    assert one["lower"] * FACES_2025 == pytest.approx(0.0500, abs=1e-4)
+    # at x = 0 the two-sided mid-p upper limit equals the one-sided 95% CP bound
+    n = 15_000
+    zero = rates.rate_ci(0, n, method="mid-p").iloc[0]
+    cp_one_sided = proportion_confint(0, n, alpha=0.05, method="beta", alternative="larger")[1]
+    assert zero["upper"] == pytest.approx(cp_one_sided, rel=1e-9)
+    assert zero["lower"] == 0.0
+
+
+@pytest.mark.parametrize("x", [1, 2, 5, 10, 40])
+def test_midp_agrees_with_statsmodels_count_scale_poisson_midp(x):
+    # statsmodels' midp-c is accurate on the count scale (exposure 1), see guide section 3.3
+    n = 1_000_000
+    low, high = confint_poisson(x, 1.0, method="midp-c")
+    ci = rates.rate_ci(x, n, method="mid-p").iloc[0]
+    assert ci["lower"] == pytest.approx(low / n, rel=1e-3)
+    assert ci["upper"] == pytest.approx(high / n, rel=1e-3)
+
+
+def test_per_alert_published_values():
+    ci = rates.rate_ci(FALSE_2025, ALERTS_2025).iloc[0]
+    # guide: per alert 0.48%, CP 0.23%-0.88%
+    assert ci["estimate"] * 100 == pytest.approx(0.48, abs=0.005)
+    assert ci["lower"] * 100 == pytest.approx(0.23, abs=0.005)
+    assert ci["upper"] * 100 == pytest.approx(0.88, abs=0.005)
+    midp = rates.rate_ci(FALSE_2025, ALERTS_2025, method="mid-p").iloc[0]
+    assert midp["lower"] * 100 == pytest.approx(0.24, abs=0.005)
+    assert midp["upper"] * 100 == pytest.approx(0.86, abs=0.005)
+
+
+@pytest.mark.parametrize(("x", "n"), [(2, 20), (10, FACES_2025), (5, 15_000), (30, 31)])
+def test_wilson_matches_statsmodels_and_scipy(x, n):
+    ci = rates.rate_ci(x, n, method="wilson").iloc[0]
+    low, high = proportion_confint(x, n, alpha=0.05, method="wilson")
+    assert ci["lower"] == pytest.approx(low, rel=1e-9)
+    assert ci["upper"] == pytest.approx(high, rel=1e-9)
+    scipy_ci = stats.binomtest(x, n).proportion_ci(0.95, method="wilson")
+    assert ci["lower"] == pytest.approx(scipy_ci.low, rel=1e-6)
+    assert ci["upper"] == pytest.approx(scipy_ci.high, rel=1e-6)
+
+
+@pytest.mark.parametrize(("x", "n"), [(2, 20), (10, FACES_2025), (1, 15_000), (7, 42_000)])
+def test_jeffreys_matches_statsmodels_and_beta_posterior(x, n):
+    ci = rates.rate_ci(x, n, method="jeffreys").iloc[0]
+    low, high = proportion_confint(x, n, alpha=0.05, method="jeffreys")
+    assert ci["lower"] == pytest.approx(low, rel=1e-9)
+    assert ci["upper"] == pytest.approx(high, rel=1e-9)
+    assert ci["lower"] == pytest.approx(stats.beta.ppf(0.025, x + 0.5, n - x + 0.5), rel=1e-9)
+
+
+def test_jeffreys_headline_published_value():
+    ci = rates.rate_ci(FALSE_2025, FACES_2025, method="jeffreys-modified").iloc[0]
+    # guide: modified Jeffreys 1.63-5.64 per million
+    assert ci["lower"] * 1e6 == pytest.approx(1.63, abs=0.005)
+    assert ci["upper"] * 1e6 == pytest.approx(5.64, abs=0.005)
+
+
+def test_boundary_fixes_at_zero_events():
+    n = 15_000
+    by_method = {m: rates.rate_ci(0, n, method=m).iloc[0] for m in rates.METHODS}
+    # statsmodels gives 3.3e-8 (Jeffreys) and ~1e-20 (Wilson) here; the module gives 0
+    assert all(row["lower"] == 0.0 for row in by_method.values())
+    assert by_method["jeffreys"]["upper"] == pytest.approx(
+        stats.beta.ppf(0.975, 0.5, n + 0.5), rel=1e-9
+    )
+    assert by_method["jeffreys-modified"]["upper"] == pytest.approx(1 - 0.025 ** (1 / n), rel=1e-9)
+    one = rates.rate_ci(1, n, method="jeffreys-modified").iloc[0]
+    assert one["lower"] == 0.0
+
+
+@pytest.mark.parametrize("method", rates.METHODS)
+def test_all_events_give_upper_one(method):
+    ci = rates.rate_ci([20, 1], [20, 1], method=method)
+    assert (ci["upper"] == 1.0).all()
+    assert (ci["lower"] > 0).all()
+
+
+@pytest.mark.parametrize("method", rates.METHODS)
+def test_intervals_ordered_and_nested_in_confidence(method):
+    x = np.array([0, 1, 2, 5, 10, 99, 100])
+    n = np.array([100, 100, 3_000, 40_000, FACES_2025, 100, 100])
+    narrow = rates.rate_ci(x, n, method=method, conf=0.8)
+    wide = rates.rate_ci(x, n, method=method, conf=0.99)
+    for ci in (narrow, wide):
+        assert (ci["lower"] <= ci["estimate"]).all() and (ci["estimate"] <= ci["upper"]).all()
+        assert ((ci["lower"] >= 0) & (ci["upper"] <= 1)).all()
+    assert (wide["lower"] <= narrow["lower"] + 1e-15).all()
+    assert (wide["upper"] >= narrow["upper"] - 1e-15).all()
+
+
+# ------------------------------------------------------------------------------------
+# rate_ci: coverage (exact, by summing binomial probabilities)
+# ------------------------------------------------------------------------------------
+
+COVERAGE_GRID = list(
+    itertools.product([1e-6, 3e-6, 1e-5, 1e-4], [1_000, 30_000, 300_000, 1_000_000])
+)
+
+
+@pytest.mark.parametrize(("p", "n"), COVERAGE_GRID)
+def test_default_method_exact_coverage_at_least_nominal(p, n):
+    # check a small neighbourhood of each grid point too: discrete coverage oscillates in p
+    for factor in np.geomspace(0.5, 2, 9):
+        coverage = exact_coverage("clopper-pearson", n, p * factor)
+        assert coverage >= 0.95 - 1e-12, (n, p * factor, coverage)
+
+
+def test_coverage_calculation_reproduces_published_table():
+    # guide section 4: CP at n = 1e5, p = 1e-5 covers 0.981; Wilson has a hole of 0.838 at
+    # lambda = 0.176 and plain Jeffreys one of 0.898 at lambda = 0.108 (n = 1e6). The holes
+    # end just above those points (the x = 1 lower limit crosses p at lambda = 0.1079 for
+    # Jeffreys), so evaluate just inside them.
+    assert exact_coverage("clopper-pearson", 100_000, 1e-5) == pytest.approx(0.981, abs=5e-4)
+    assert exact_coverage("wilson", 1_000_000, 0.176e-6) == pytest.approx(0.838, abs=2e-3)
+    assert exact_coverage("jeffreys", 1_000_000, 0.1078e-6) == pytest.approx(0.898, abs=2e-3)
+    # the modification repairs the Jeffreys hole there
+    assert exact_coverage("jeffreys-modified", 1_000_000, 0.1078e-6) > 0.95
+
+
+# ------------------------------------------------------------------------------------
+# rate_ci: shapes, index, errors
+# ------------------------------------------------------------------------------------
+
+
+def test_scalar_array_and_series_inputs():
+    scalar = rates.rate_ci(3, 1_000)
+    assert list(scalar.columns) == [
+        "events",
+        "trials",
+        "estimate",
+        "lower",
+        "upper",
+        "method",
+        "conf",
+        "side",
+    ]
+    assert len(scalar) == 1
+    events = pd.Series([0, 3, 7], index=["d1", "d2", "d3"], dtype="Int64")
+    trials = pd.Series([500, 1_000, 9_000], index=["d1", "d2", "d3"], dtype="Int64")
+    ci = rates.rate_ci(events, trials, method="mid-p")
+    assert list(ci.index) == ["d1", "d2", "d3"]
+    assert ci.loc["d2", "estimate"] == pytest.approx(3 / 1_000)
+    broadcast = rates.rate_ci(np.array([0, 1, 2]), 1_000)
+    assert broadcast["trials"].tolist() == [1_000] * 3
+
+
+@pytest.mark.parametrize(
+    ("events", "trials", "message"),
+    [
+        ([1, -1], [10, 10], "events at position 1 is negative"),
+        ([1, 2.5], [10, 10], "events at position 1 is not a whole number"),
+        ([1, 2], [10, 9.5], "trials at position 1 is not a whole number"),
+        ([1, 11], [10, 10], "events at position 1 (11) exceed trials (10)"),
+        ([1, 0], [10, 0], "trials at position 1 is 0"),
+        ([np.nan, 1], [10, 10], "events at position 0 is missing"),
+        (["3", 1], [10, 10], "not a number"),
+        ([1, 2, 3], [10, 10], "different lengths"),
+    ],
+)
+def test_bad_counts_raise_naming_position(events, trials, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        rates.rate_ci(events, trials)
+
+
+def test_bad_series_value_names_its_label():
+    events = pd.Series([1, pd.NA, 2], index=["a", "b", "c"], dtype="Int64")
+    with pytest.raises(ValueError, match=r"events at position 1 \(index label 'b'\) is missing"):
+        rates.rate_ci(events, 10)
+    with pytest.raises(ValueError, match="different indexes"):
+        rates.rate_ci(pd.Series([1], index=["a"]), pd.Series([10], index=["b"]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "wald"}, "method='wald'"),
+        ({"conf": 1.5}, "conf=1.5"),
+        ({"conf": 0}, "conf=0"),
+        ({"side": "both"}, "side='both'"),
+    ],
+)
+def test_bad_arguments_raise(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        rates.rate_ci(1, 10, **kwargs)
+
+
+# ------------------------------------------------------------------------------------
+# rate_posterior, prob_rate_exceeds
+# ------------------------------------------------------------------------------------
+
+
+def test_posterior_uniform_prior_zero_events_closed_form():
+    # Beta(1, n + 1): quantile q is 1 - (1 - q) ** (1 / (n + 1))
+    n = 15_000
+    post = rates.rate_posterior(0, n, prior=(1, 1), probs=(0.5, 0.95)).iloc[0]
+    assert post["q0.5"] == pytest.approx(1 - 0.5 ** (1 / (n + 1)), rel=1e-9)
+    assert post["q0.95"] == pytest.approx(1 - 0.05 ** (1 / (n + 1)), rel=1e-9)
+    assert post["posterior_mean"] == pytest.approx(1 / (n + 2))
+
+
+def test_posterior_jeffreys_prior_matches_statsmodels_jeffreys_interval():
+    post = rates.rate_posterior(FALSE_2025, FACES_2025).iloc[0]
+    low, high = proportion_confint(FALSE_2025, FACES_2025, alpha=0.05, method="jeffreys")
+    assert post["q0.025"] == pytest.approx(low, rel=1e-9)
+    assert post["q0.975"] == pytest.approx(high, rel=1e-9)
+
+
+def test_prob_rate_exceeds_npl_figure_and_uniform_closed_form():
+    # P(rate > 1/6000 | 10 in 3.1M) is astronomically small; under a uniform prior and
+    # zero events, P(rate > v) = (1 - v) ** (n + 1)
+    assert rates.prob_rate_exceeds(FALSE_2025, FACES_2025, 1 / 6_000).iloc[0] < 1e-100
+    n, v = 2_000, 1e-3
+    prob = rates.prob_rate_exceeds(0, n, v, prior=(1, 1)).iloc[0]
+    assert prob == pytest.approx((1 - v) ** (n + 1), rel=1e-9)
+
+
+def test_posterior_bad_arguments():
+    with pytest.raises(ValueError, match="prior"):
+        rates.rate_posterior(1, 10, prior=(0, 1))
+    with pytest.raises(ValueError, match="probs"):
+        rates.rate_posterior(1, 10, probs=(0.5, 1.0))
+    with pytest.raises(ValueError, match="value"):
+        rates.prob_rate_exceeds(1, 10, 1.5)
+
+
+# ------------------------------------------------------------------------------------
+# false_alert_rates
+# ------------------------------------------------------------------------------------
+
+
+def deployments_frame():
+    """Small synthetic deployments with the column names and dtypes of data/deployments.csv."""
+    return pd.DataFrame(
+        {
+            "deployment_id": ["a", "b", "c", "d", "e", "f"],
+            "date": pd.to_datetime(
+                ["2023-04-06", "2023-11-01", "2024-02-03", "2024-02-20", "2025-01-08", "2025-06-01"]
+            ),
+            "threshold": [0.6, 0.6, 0.64, 0.64, 0.64, np.nan],
+            "faces_seen": pd.array([10_000, 20_000, 50_000, 30_000, 40_000, pd.NA], dtype="Int64"),
+            "alerts": pd.array([5, 2, 10, pd.NA, 8, 3], dtype="Int64"),
+            "false_alerts": pd.array([1, 0, 0, 1, 2, 0], dtype="Int64"),
+            "source_type": ["primary"] * 5 + ["secondary"],
+        }
+    )
+
+
+def test_pooled_overall_rate_sums_counts_then_estimates():
+    table = rates.false_alert_rates(deployments_frame())
+    assert len(table) == 1
+    row = table.iloc[0]
+    # row f has no faces_seen: excluded and counted
+    assert row["n_deployments"] == 5 and row["n_excluded"] == 1
+    assert row["faces_seen"] == 150_000 and row["false_alerts"] == 4
+    assert pd.isna(row["alerts"])  # row d lacks alerts, so the alerts sum is unknown
+    lower, upper = cp_reference(4, 150_000)
+    assert row["rate"] == pytest.approx(4 / 150_000)
+    assert row["lower"] == pytest.approx(lower, rel=1e-9)
+    assert row["upper"] == pytest.approx(upper, rel=1e-9)
+    assert row["one_in"] == pytest.approx(150_000 / 4)
+    assert row["one_in_lower"] == pytest.approx(1 / upper)
+    assert row["one_in_upper"] == pytest.approx(1 / lower)
+    assert not row["zero_events"] and row["per"] == "face"
+
+
+def test_rates_by_year_threshold_and_missing_group_kept():
+    frame = deployments_frame()
+    by_year = rates.false_alert_rates(frame, by="year")
+    assert by_year["year"].tolist() == [2023, 2024, 2025]
+    assert by_year["false_alerts"].tolist() == [1, 1, 2]
+    assert by_year["n_excluded"].tolist() == [0, 0, 1]
+    by_threshold = rates.false_alert_rates(frame, by="threshold")
+    assert len(by_threshold) == 3  # 0.60, 0.64 and the unknown threshold
+    unknown = by_threshold[by_threshold["threshold"].isna()].iloc[0]
+    assert unknown["n_deployments"] == 0 and unknown["n_excluded"] == 1
+    assert pd.isna(unknown["rate"]) and pd.isna(unknown["faces_seen"])
+    zero = rates.false_alert_rates(frame, by="deployment_id").set_index("deployment_id")
+    assert bool(zero.loc["b", "zero_events"])
+    assert zero.loc["b", "lower"] == 0.0 and np.isinf(zero.loc["b", "one_in_upper"])
+    assert zero.loc["b", "upper"] == pytest.approx(1 - 0.025 ** (1 / 20_000), rel=1e-9)
+    months = rates.false_alert_rates(frame, by=["source_type", "month"])
+    assert len(months) == 5  # c and d share February 2024
+    assert months["n_deployments"].tolist() == [1, 1, 2, 1, 0]
+
+
+def test_per_alert_rate_and_precision():
+    table = rates.false_alert_rates(deployments_frame(), per="alert", method="mid-p")
+    row = table.iloc[0]
+    # rows a, b, c, e, f have alerts: 5 + 2 + 10 + 8 + 3 = 28 alerts, 3 false; d excluded
+    assert row["alerts"] == 28 and row["false_alerts"] == 3 and row["n_excluded"] == 1
+    assert pd.isna(row["faces_seen"])  # f has alerts but no faces_seen
+    lower, upper = midp_reference(3, 28)
+    assert row["lower"] == pytest.approx(lower, rel=1e-7)
+    assert row["precision"] == pytest.approx(25 / 28)
+    assert row["precision_lower"] == pytest.approx(1 - upper, rel=1e-7)
+
+
+def test_missing_raise_and_row_errors_name_the_deployment():
+    frame = deployments_frame()
+    with pytest.raises(ValueError, match="1 row\\(s\\) lack faces_seen.*deployment_id 'f'"):
+        rates.false_alert_rates(frame, missing="raise")
+    bad = frame.copy()
+    bad.loc[2, "false_alerts"] = 11
+    with pytest.raises(ValueError, match="deployment_id 'c'.*exceed alerts"):
+        rates.false_alert_rates(bad, per="alert")
+    bad = frame.copy()
+    bad["faces_seen"] = bad["faces_seen"].astype("float64")
+    bad.loc[1, "faces_seen"] = -3
+    with pytest.raises(ValueError, match="column 'faces_seen', row 1.*deployment_id 'b'.*-3"):
+        rates.false_alert_rates(bad)
+    with pytest.raises(ValueError, match="no column"):
+        rates.false_alert_rates(frame.drop(columns="alerts"))
+    with pytest.raises(ValueError, match="by: deployments has no column 'borough'"):
+        rates.false_alert_rates(frame, by="borough")
+    with pytest.raises(ValueError, match="per='person'"):
+        rates.false_alert_rates(frame, per="person")
+
+
+# ------------------------------------------------------------------------------------
+# heterogeneity
+# ------------------------------------------------------------------------------------
+
+
+def exact_conditional_p(events, exposure):
+    """Exact conditional p-value by enumerating every allocation of the total."""
+    total = int(sum(events))
+    share = np.asarray(exposure, float) / np.sum(exposure)
+    expected = total * share
+
+    def x2(counts):
+        return float(np.sum((np.asarray(counts) - expected) ** 2 / expected))
+
+    observed = x2(events)
+    p_value = 0.0
+    for counts in itertools.product(range(total + 1), repeat=len(events)):
+        if sum(counts) == total:
+            prob = stats.multinomial.pmf(counts, total, share)
+            if x2(counts) >= observed - 1e-9:
+                p_value += prob
+    return p_value
+
+
+def test_conditional_mc_test_matches_exact_enumeration():
+    events = np.array([3, 0, 1, 0])
+    exposure = np.array([10_000, 30_000, 20_000, 15_000])
+    exact = exact_conditional_p(events, exposure)
+    n_sim = 100_000
+    _, p_mc = rates.conditional_mc_test(events, exposure, n_sim, np.random.default_rng(1))
+    se = np.sqrt(exact * (1 - exact) / n_sim)
+    assert abs(p_mc - exact) < 4 * se + 1e-5, (p_mc, exact)
+
+
+def test_conditional_mc_test_is_reproducible_with_a_seed():
+    events, exposure = np.array([2, 0, 1]), np.array([1_000, 2_000, 3_000])
+    first = rates.conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
+    second = rates.conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
+    assert first == second
+
+
+def synthetic_deployments(rng, k, rate, nb_alpha=0.0):
+    faces = rng.integers(5_000, 80_000, size=k)
+    mean = faces * rate
+    if nb_alpha > 0:
+        mean = mean * rng.gamma(1 / nb_alpha, nb_alpha, size=k)
+    return pd.DataFrame(
+        {
+            "deployment_id": [f"d{i}" for i in range(k)],
+            "faces_seen": pd.array(faces, dtype="Int64"),
+            "false_alerts": pd.array(rng.poisson(mean), dtype="Int64"),
+        }
+    )
+
+
+def test_heterogeneity_detects_strong_overdispersion():
+    data_rng = np.random.default_rng(11)
+    frame = synthetic_deployments(data_rng, 400, 2e-4, nb_alpha=2.0)
+    result = rates.heterogeneity(frame, rng=np.random.default_rng(5), n_sim=2_000)
+    assert result.false_alerts > rates.FEW_EVENTS
+    assert result.p_value < 0.01 and result.dean_p < 0.01
+    assert result.nb_converged and 1.0 < result.nb_alpha < 3.5
+    assert result.nb_alpha_lower < 2.0 < result.nb_alpha_upper
+    assert result.verdict.startswith("Evidence that the false-alert rate differs")
+
+
+def test_heterogeneity_with_few_events_says_so():
+    frame = synthetic_deployments(np.random.default_rng(3), 200, 3e-6)
+    result = rates.heterogeneity(frame, rng=np.random.default_rng(9), n_sim=2_000)
+    assert 0 < result.false_alerts < rates.FEW_EVENTS and result.few_events
+    assert result.p_value > 0.05
+    assert result.verdict.startswith("Too few events to tell")
+    assert "not evidence that the rate is the same" in result.verdict
+    table = result.to_frame()
+    assert table.loc["n_deployments", "value"] == 200
+
+
+def test_heterogeneity_homogeneous_many_events_and_exclusions():
+    frame = synthetic_deployments(np.random.default_rng(4), 300, 1e-4)
+    frame.loc[0, "faces_seen"] = pd.NA
+    frame.loc[1, "false_alerts"] = pd.NA
+    result = rates.heterogeneity(frame, rng=np.random.default_rng(2), n_sim=2_000)
+    assert result.n_excluded == 2 and result.n_deployments == 298
+    assert result.false_alerts >= rates.FEW_EVENTS
+    assert result.p_value > 0.05
+    assert result.verdict.startswith("No evidence")
+
+
+def test_heterogeneity_zero_events_and_bad_arguments():
+    frame = synthetic_deployments(np.random.default_rng(4), 10, 1e-12)
+    result = rates.heterogeneity(frame, rng=0, n_sim=200)
+    assert result.false_alerts == 0 and result.p_value == 1.0
+    assert result.verdict.startswith("No false alerts")
+    with pytest.raises(ValueError, match="rng"):
+        rates.heterogeneity(frame, rng=None)
+    with pytest.raises(ValueError, match="n_sim"):
+        rates.heterogeneity(frame, rng=1, n_sim=10)
