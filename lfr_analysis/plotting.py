@@ -43,7 +43,7 @@ def use_style() -> None:
     plt.style.use(str(style_path()))
 
 
-def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> dict[str, Path]:
+def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> None:
     """Save ``fig`` as byte-stable PNG and SVG files, with its caption beside them.
 
     Parameters
@@ -58,10 +58,10 @@ def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> di
     folder : pathlib.Path, optional
         Where to write; default :func:`lfr_analysis.paths.figures_dir`.
 
-    Returns
-    -------
-    dict
-        ``{"png": path, "svg": path, "json": path}``.
+    Notes
+    -----
+    Returns None on purpose: a notebook cell ending in ``savefig(...)`` then shows no
+    file paths, which would differ between machines and between builds.
     """
     if not name or not all(ch.isalnum() or ch in "-_" for ch in name):
         raise ValueError(f"figure name {name!r}: use letters, digits, '-' and '_' only")
