@@ -9,7 +9,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
-LINTED := lfr_analysis tests benchmarks notebooks
+LINTED := $(wildcard lfr_analysis tests benchmarks notebooks)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 .PHONY: report test lint format strip bench clean help
@@ -38,7 +38,7 @@ report: $(VENV)/.installed-report
 
 test: $(VENV)/.installed-test lint
 	$(if $(NOTEBOOKS),$(BIN)/nbstripout --verify $(NOTEBOOKS))
-	$(BIN)/python -m pytest -n $(JOBS) --nbmake tests notebooks
+	$(BIN)/python -m pytest -n $(JOBS) --nbmake $(wildcard tests notebooks)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check $(LINTED)
