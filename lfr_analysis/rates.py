@@ -849,3 +849,70 @@ def heterogeneity(
         verdict=_verdict(total, k, p_value, level, models["dean_p"]),
         **models,
     )
+
+
+# --------------------------------------------------------------------------------------
+# plotting
+# --------------------------------------------------------------------------------------
+
+
+def forest_plot(table: pd.DataFrame, label: str, *, ax=None, scale: float = 1e6, color=None):
+    """Draw pooled rates and their intervals as a forest plot, one row per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`false_alert_rates` (columns ``rate``, ``lower``, ``upper``,
+        ``false_alerts``, ``per``, ``method``, ``conf`` and the ``label`` column).
+    label : str
+        Column whose values label the rows (e.g. ``"year"``, ``"threshold"``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+    scale : float
+        Multiplier for the rates on the x axis: 1e6 gives "per million faces", 100 gives
+        percent (per alert).
+    color : str, optional
+        Marker and line colour.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Rows with zero events are drawn with an open marker at 0; rows with no usable data
+        are labelled "no usable rows" and drawn without a marker.
+    """
+    import matplotlib.pyplot as plt
+
+    _require_columns(table, [label, "rate", "lower", "upper", "false_alerts", "per", "method"])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 0.45 * len(table) + 1.2))
+    y = np.arange(len(table))[::-1]
+    rate = table["rate"].to_numpy(dtype=float) * scale
+    lower = table["lower"].to_numpy(dtype=float) * scale
+    upper = table["upper"].to_numpy(dtype=float) * scale
+    known = ~np.isnan(rate)
+    events = table["false_alerts"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    zero = known & (events == 0)
+    ax.errorbar(
+        rate[known],
+        y[known],
+        xerr=[rate[known] - lower[known], upper[known] - rate[known]],
+        fmt="none",
+        ecolor=color,
+        elinewidth=1.6,
+    )
+    ax.plot(rate[known & ~zero], y[known & ~zero], "o", color=color)
+    ax.plot(rate[zero], y[zero], "o", mfc="white", color=color)
+    labels = []
+    for value, count, ok in zip(table[label], events, known, strict=True):
+        text = "unknown" if pd.isna(value) else str(value)
+        labels.append(f"{text}  ({count:.0f} FA)" if ok else f"{text}  (no usable rows)")
+    ax.set_yticks(y, labels)
+    per = table["per"].iloc[0] if len(table) else "face"
+    unit = {1e6: "per million faces", 100.0: "% of alerts"}.get(scale, f"x {scale:g}")
+    denominator = "face seen" if per == "face" else "alert"
+    method = table["method"].iloc[0] if len(table) else ""
+    conf = table["conf"].iloc[0] if "conf" in table and len(table) else 0.95
+    ax.set_xlabel(f"false alerts {unit} (per {denominator}); {conf:.0%} {method} interval")
+    ax.set_xlim(left=0)
+    ax.grid(axis="y", visible=False)
+    return ax

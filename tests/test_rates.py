@@ -560,3 +560,27 @@ def test_heterogeneity_zero_events_and_bad_arguments():
         rates.heterogeneity(frame, rng=None)
     with pytest.raises(ValueError, match="n_sim"):
         rates.heterogeneity(frame, rng=1, n_sim=10)
+
+
+# ------------------------------------------------------------------------------------
+# forest_plot
+# ------------------------------------------------------------------------------------
+
+
+def test_forest_plot_draws_one_row_per_group():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = rates.false_alert_rates(deployments_frame(), by="threshold")
+    ax = rates.forest_plot(table, "threshold")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["0.6  (1 FA)", "0.64  (3 FA)", "unknown  (no usable rows)"]
+    segments = ax.collections[0].get_segments()
+    assert len(segments) == 2  # the group with no usable rows has no interval
+    top = segments[0]
+    assert top[0][0] == pytest.approx(table["lower"].iloc[0] * 1e6)
+    assert top[1][0] == pytest.approx(table["upper"].iloc[0] * 1e6)
+    assert "clopper-pearson" in ax.get_xlabel()
+    plt.close(ax.figure)
