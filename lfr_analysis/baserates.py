@@ -286,6 +286,41 @@ def false_alert_share(prevalence, tpir, fpir):
     return _scalar_or_array(false_part / (true_part + false_part))
 
 
+def prevalence_for_precision(precision_value, tpir, fpir):
+    """The prevalence at which alerts would have the given precision (Bayes' rule inverted).
+
+    Solving ``q = p t / (p t + (1 - p) f)`` for ``p`` gives
+    ``p = q f / (t (1 - q) + q f)``: the base rate that reconciles a per-alert figure with a
+    per-face error rate.
+
+    Parameters
+    ----------
+    precision_value : float or array-like
+        Share of alerts that are true, in [0, 1).
+    tpir, fpir : float or array-like
+        As for :func:`precision`; not both 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> p = prevalence_for_precision(0.5, 0.9, 1e-4)
+    >>> round(precision(p, 0.9, 1e-4), 12)
+    0.5
+    """
+    share = check_probability("precision_value", precision_value)
+    _first_bad("precision_value", share, share == 1, "below 1 (precision 1 needs fpir 0)")
+    hit = check_probability("tpir", tpir)
+    false_rate = check_probability("fpir", fpir)
+    denominator = hit * (1 - share) + share * false_rate
+    _first_bad(
+        "tpir * (1 - precision) + precision * fpir", denominator, denominator == 0, "above 0"
+    )
+    return _scalar_or_array(share * false_rate / denominator)
+
+
 def expected_alerts(faces_seen, prevalence, tpir, fpir) -> pd.DataFrame:
     """Expected watchlisted faces, true, false and all alerts for deployments.
 

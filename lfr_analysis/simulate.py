@@ -28,7 +28,9 @@ import pandas as pd
 from lfr_analysis.baserates import (
     check_count,
     check_probability,
+    expected_alerts,
     fpir_from_false_match_rate,
+    precision,
 )
 
 SIMULATED_COLUMNS = (
@@ -253,3 +255,81 @@ def replicate_totals(simulated: pd.DataFrame) -> pd.DataFrame:
     alerts = totals["alerts"].astype(float)
     totals["false_alert_share"] = totals["false_alerts"] / alerts.where(alerts > 0)
     return totals
+
+
+def compare_settings(
+    rng: np.random.Generator,
+    settings: dict[str, float],
+    *,
+    watchlist_sizes,
+    faces_seen: int,
+    prevalence: float,
+    true_positive_rate: float,
+    n_deployments: int = 10_000,
+    scaling: str = "exact",
+) -> pd.DataFrame:
+    """The same deployment under several settings and watchlist sizes: expected and simulated.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The only source of randomness.
+    settings : dict of str to float
+        Setting name (e.g. ``"threshold 0.60"``) to per-comparison false-match rate.
+    watchlist_sizes : sequence of int
+        Watchlist sizes to try with every setting.
+    faces_seen : int
+        Faces seen in the deployment.
+    prevalence, true_positive_rate : float
+        As for :func:`simulate_deployments` (assumptions unless published).
+    n_deployments : int, optional
+        Simulated deployments per combination (default 10,000).
+    scaling : {"exact", "linear"}
+        As for :func:`simulate_deployments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting and watchlist size: ``setting``, ``watchlist_size``, ``fpir``,
+        ``fpir_one_in``, ``expected_true_alerts``, ``expected_false_alerts``, ``precision``
+        (expected share of alerts that are true), ``p_any_false_alert`` (exact probability of
+        at least one false alert), and from the simulation ``simulated_p_any_false_alert``,
+        ``simulated_false_alerts_5pc`` and ``simulated_false_alerts_95pc`` (5th and 95th
+        percentiles of false alerts per deployment).
+    """
+    _check_rng(rng)
+    if not settings:
+        raise ValueError("settings is empty: give at least one name -> false_match_rate")
+    sizes = np.atleast_1d(check_count("watchlist_sizes", watchlist_sizes))
+    rows = []
+    for name, false_match_rate in settings.items():
+        for size in sizes:
+            fpir = fpir_from_false_match_rate(false_match_rate, size, scaling=scaling)
+            expected = expected_alerts(faces_seen, prevalence, true_positive_rate, fpir).iloc[0]
+            simulated = simulate_deployments(
+                rng,
+                faces_seen=faces_seen,
+                prevalence=prevalence,
+                watchlist_size=size,
+                false_match_rate=false_match_rate,
+                true_positive_rate=true_positive_rate,
+                n_deployments=n_deployments,
+                scaling=scaling,
+            )["false_alerts"]
+            per_face = (1 - prevalence) * fpir
+            rows.append(
+                {
+                    "setting": name,
+                    "watchlist_size": int(size),
+                    "fpir": fpir,
+                    "fpir_one_in": 1 / fpir if fpir > 0 else np.inf,
+                    "expected_true_alerts": expected["true_alerts"],
+                    "expected_false_alerts": expected["false_alerts"],
+                    "precision": precision(prevalence, true_positive_rate, fpir),
+                    "p_any_false_alert": -np.expm1(int(faces_seen) * np.log1p(-per_face)),
+                    "simulated_p_any_false_alert": float((simulated > 0).mean()),
+                    "simulated_false_alerts_5pc": float(simulated.quantile(0.05)),
+                    "simulated_false_alerts_95pc": float(simulated.quantile(0.95)),
+                }
+            )
+    return pd.DataFrame(rows)

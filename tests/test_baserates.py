@@ -224,3 +224,17 @@ def test_pooled_false_match_rate_zero_events_and_errors():
         baserates.pooled_false_match_rate([0, 1], [10_000], [1_000])
     with pytest.raises(ValueError, match="false_alerts: missing value"):
         baserates.pooled_false_match_rate(pd.array([1, None], dtype="Int64"), [1, 1], [1, 1])
+
+
+def test_prevalence_for_precision_inverts_bayes():
+    # q = 0.5, TPIR 0.9, FPIR 1e-4: p = 0.5 * 1e-4 / (0.9 * 0.5 + 0.5 * 1e-4)
+    #                                  = 5e-5 / 0.45005 = 1.110988e-4
+    assert baserates.prevalence_for_precision(0.5, 0.9, 1e-4) == pytest.approx(5e-5 / 0.45005)
+    shares = np.array([0.01, 0.19, 0.5, 0.99])
+    prevalence = baserates.prevalence_for_precision(shares, 0.89, 1 / 1000)
+    np.testing.assert_allclose(baserates.precision(prevalence, 0.89, 1 / 1000), shares, rtol=1e-12)
+    assert baserates.prevalence_for_precision(0.0, 0.89, 1e-4) == 0.0
+    with pytest.raises(ValueError, match="precision_value must be below 1"):
+        baserates.prevalence_for_precision(1.0, 0.89, 1e-4)
+    with pytest.raises(ValueError, match="above 0"):
+        baserates.prevalence_for_precision(0.5, 0.0, 0.0)

@@ -12,6 +12,7 @@ from scipy import stats
 from lfr_analysis import baserates
 from lfr_analysis.simulate import (
     SIMULATED_COLUMNS,
+    compare_settings,
     replicate_totals,
     simulate_deployments,
     simulate_record,
@@ -224,3 +225,44 @@ def test_simulate_record_rejects_missing_values_and_columns():
         simulate_record(rng, RECORD, **{**arguments, "prevalence": [1e-4, 1e-3]})
     with pytest.raises(ValueError, match="deployments is empty"):
         simulate_record(rng, RECORD.iloc[:0], **arguments)
+
+
+def test_compare_settings_matches_exact_values():
+    settings = {"higher rate": 1.7e-8, "lower rate": 2e-10}
+    table = compare_settings(
+        np.random.default_rng(SEED),
+        settings,
+        watchlist_sizes=[1_000, 16_000],
+        faces_seen=20_000,
+        prevalence=5e-4,
+        true_positive_rate=0.89,
+        n_deployments=20_000,
+    )
+    assert table[["setting", "watchlist_size"]].values.tolist() == [
+        ["higher rate", 1_000],
+        ["higher rate", 16_000],
+        ["lower rate", 1_000],
+        ["lower rate", 16_000],
+    ]
+    row = table.iloc[1]
+    fpir = stats.binom.sf(0, 16_000, 1.7e-8)  # P(at least one of 16,000 comparisons matches)
+    assert row["fpir"] == pytest.approx(fpir, rel=1e-9)
+    assert row["expected_true_alerts"] == pytest.approx(20_000 * 5e-4 * 0.89)
+    assert row["expected_false_alerts"] == pytest.approx(20_000 * (1 - 5e-4) * fpir)
+    # P(no false alert) = (1 - (1 - prevalence) * fpir) ** faces, by scipy's binomial.
+    p_none = stats.binom.pmf(0, 20_000, (1 - 5e-4) * fpir)
+    assert row["p_any_false_alert"] == pytest.approx(1 - p_none, rel=1e-9)
+    # The simulated share agrees within 4 standard errors for every combination.
+    error = np.sqrt(table["p_any_false_alert"] * (1 - table["p_any_false_alert"]) / 20_000)
+    gap = (table["simulated_p_any_false_alert"] - table["p_any_false_alert"]).abs()
+    assert (gap < 4 * error + 1e-12).all()
+    assert (table["simulated_false_alerts_5pc"] <= table["simulated_false_alerts_95pc"]).all()
+    with pytest.raises(ValueError, match="settings is empty"):
+        compare_settings(
+            np.random.default_rng(SEED),
+            {},
+            watchlist_sizes=[1_000],
+            faces_seen=1,
+            prevalence=0.0,
+            true_positive_rate=0.9,
+        )
