@@ -1,0 +1,432 @@
+"""Tests for lfr_analysis.predictions.
+
+Reference values come from outside the module: closed-form Garwood limits written out with
+chi-squared quantiles, the exact conditional test redone as a binomial test, the figures in
+STATISTICAL_METHODS section 1 and 6 (computed there independently), and hand calculations
+of Poisson and binomial tail sums.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from decimal import Decimal, localcontext
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize, stats
+
+from lfr_analysis import predictions as pr
+from lfr_analysis.validation import DataValidationError
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def deployments(rows):
+    """Synthetic deployment frame with the columns of lfr_analysis.data.load_deployments."""
+    frame = pd.DataFrame(
+        rows,
+        columns=["deployment_id", "date", "watchlist_size", "threshold", "faces_seen",
+                 "false_alerts"],
+    )  # fmt: skip
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("watchlist_size", "faces_seen", "false_alerts"):
+        frame[column] = frame[column].astype("Int64")
+    frame["threshold"] = frame["threshold"].astype("float64")
+    frame["source_type"] = "primary"
+    return frame
+
+
+@pytest.fixture(scope="module")
+def refs():
+    return pr.load_references(verify_checksum=False)
+
+
+ANNUAL = deployments([("d1", "2025-01-01", 10_000, 0.60, 3_147_436, 10)])
+
+
+# ------------------------------------------------------------------------ data and loader
+
+
+def test_data_file_loads_with_one_row_per_figure():
+    table = pr.load_study_predictions(verify_checksum=False)
+    assert table["reference_id"].is_unique
+    assert str(table["events"].dtype) == "Int64"
+    assert set(table["per"].dropna()) <= set(pr.PER)
+    # every row says what was checked
+    assert table["verification"].str.len().gt(0).all()
+
+
+def test_data_file_matches_manifest():
+    # The committed file must match data/datapackage.json (refresh: lfr-analysis data manifest).
+    table = pr.load_study_predictions(verify_checksum=True)
+    assert len(table) > 0
+
+
+def test_linear_scaling_reproduces_the_second_published_figure():
+    # NPL: 1 in 6,000 at 10,000 and 1 in 60,000 at 1,000. Scaling the first must give the
+    # second; both are read from the file.
+    table = pr.load_study_predictions(verify_checksum=False).set_index("reference_id")
+    at_10k = table.loc["npl2023_lfr_fpir_t060_w10000"]
+    at_1k = table.loc["npl2023_lfr_fpir_t060_w1000"]
+    frame = deployments([("x", "2023-01-01", int(at_1k["watchlist_size"]), 0.6, 60_000, 0)])
+    ref = pr.load_references(verify_checksum=False)["npl2023_t060"]
+    assert ref.fpir == pytest.approx(1 / at_10k["value"])
+    expected = pr.expected_false_alerts(frame, ref).iloc[0]
+    assert expected == pytest.approx(60_000 / at_1k["value"])  # = 1.0
+
+
+def test_references_carry_counts_and_implied_exposure(refs):
+    assert set(refs) == {"npl2023_t060", "npl2023_t062", "npl2023_t064"}
+    t060, t062, t064 = refs["npl2023_t060"], refs["npl2023_t062"], refs["npl2023_t064"]
+    assert (t060.events, t062.events, t064.events) == (7, 1, 0)
+    assert t060.exposure == pytest.approx(7 * 6000)  # 42,000 passes at a 10,000 watchlist
+    assert t062.fpir == pytest.approx(1 / 42_000)
+    assert t064.fpir is None and t064.zero_events
+    assert "implied" in t064.exposure_basis
+    # rule of three: one-sided 95% bound 1 - 0.05**(1/m) is close to 3/m
+    assert t064.upper_bound() == pytest.approx(1 - 0.05 ** (1 / 42_000), rel=1e-9)
+    assert t064.upper_bound() == pytest.approx(3 / 42_000, rel=2e-3)
+
+
+def _corrupt(tmp_path, old, new):
+    target = tmp_path / pr.DATA_FILE
+    shutil.copy(pr.data_path(), target)
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+def test_loader_names_line_column_and_value_of_text_in_a_count(tmp_path):
+    # the 0.62 count row: events "1" -> "one"
+    line = next(
+        i
+        for i, text in enumerate(pr.data_path().read_text().splitlines(), start=1)
+        if text.startswith("npl2023_lfr_fp_count_t062,")
+    )
+    target = _corrupt(tmp_path, "0.62,0.62,,,1,", "0.62,0.62,,,one,")
+    with pytest.raises(DataValidationError) as error:
+        pr.load_study_predictions(target, verify_checksum=False)
+    message = str(error.value)
+    assert f"line {line}" in message and "column 'events'" in message and "'one'" in message
+
+
+def test_loader_checks_relations_between_columns(tmp_path):
+    # events larger than the denominator (Essex: 8 of 42 -> 80 of 42)
+    target = _corrupt(
+        tmp_path, "count,alert,,trial settings,,,8,42,", "count,alert,,trial settings,,,80,42,"
+    )
+    with pytest.raises(DataValidationError, match="exceeds the denominator 42"):
+        pr.load_study_predictions(target, verify_checksum=False)
+
+
+def test_loader_refuses_an_unknown_unit(tmp_path):
+    target = _corrupt(tmp_path, ",one_in,pass,0.6,", ",one-in,pass,0.6,")
+    with pytest.raises(DataValidationError, match="column 'unit'"):
+        pr.load_study_predictions(target, verify_checksum=False)
+
+
+# ------------------------------------------------------------------------ expected counts
+
+
+def test_expected_linear_and_exact_by_hand(refs):
+    ref = refs["npl2023_t060"]
+    frame = deployments(
+        [
+            ("a", "2023-05-01", 10_000, 0.6, 3_147_436, 0),
+            ("b", "2023-05-02", 16_000, 0.6, 60_000, 0),
+            ("c", "2023-05-03", 1_000, 0.6, 6_000, 0),
+        ]
+    )
+    linear = pr.expected_false_alerts(frame, ref, "linear")
+    assert linear.tolist() == pytest.approx([3_147_436 / 6000, 60_000 * 1.6 / 6000, 0.1])
+    # exact form written out with 50-digit decimals: FMR = 1 - (1 - p)^(1/W_ref)
+    with localcontext() as context:
+        context.prec = 50
+        keep = 1 - Decimal(1) / Decimal(6000)
+        miss = keep ** (Decimal(1) / Decimal(10_000))  # 1 - FMR
+        cases = [(3_147_436, 10_000), (60_000, 16_000), (6_000, 1_000)]
+        exact_by_hand = [float(n * (1 - miss**w)) for n, w in cases]
+    exact = pr.expected_false_alerts(frame, ref, "exact")
+    assert exact.tolist() == pytest.approx(exact_by_hand, rel=1e-9)
+    # the two differ by well under 0.02% up to 16,000 entries (STATISTICAL_METHODS section 1)
+    assert np.all(np.abs(exact / linear - 1) < 2e-4)
+    assert exact.iloc[1] < linear.iloc[1] and exact.iloc[2] > linear.iloc[2]
+
+
+def test_expected_keeps_missing_as_missing(refs):
+    frame = deployments([("a", "2024-01-01", None, 0.6, 1000, 0)])
+    assert pd.isna(pr.expected_false_alerts(frame, refs["npl2023_t060"]).iloc[0])
+
+
+def test_bad_scaling_is_refused(refs):
+    with pytest.raises(ValueError, match="scaling must be one of"):
+        pr.expected_false_alerts(ANNUAL, refs["npl2023_t060"], "quadratic")
+
+
+# ------------------------------------------------------------------- observed vs expected
+
+
+def test_fixed_prediction_matches_garwood_by_hand(refs):
+    out = pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"]).iloc[0]
+    expected = 3_147_436 / 6000
+    assert out["observed"] == 10 and out["expected"] == pytest.approx(expected)
+    # Garwood limits from chi-squared quantiles, divided by E
+    lower = stats.chi2.ppf(0.025, 2 * 10) / 2 / expected
+    upper = stats.chi2.ppf(0.975, 2 * 10 + 2) / 2 / expected
+    assert out["ratio_lower"] == pytest.approx(lower, rel=1e-9)
+    assert out["ratio_upper"] == pytest.approx(upper, rel=1e-9)
+    # STATISTICAL_METHODS section 6: O/E CI 0.00914-0.03506 for 10 vs E = 524.6
+    assert (round(out["ratio_lower"], 5), round(out["ratio_upper"], 5)) == (0.00914, 0.03506)
+    # p(X <= 10 | E) written as a sum of Poisson terms in log space
+    log_terms = [k * math.log(expected) - expected - math.lgamma(k + 1) for k in range(11)]
+    assert out["p_fewer"] == pytest.approx(math.exp(np.logaddexp.reduce(log_terms)), rel=1e-9)
+    assert out["p_two_sided"] == pytest.approx(2 * out["p_fewer"], rel=1e-9)
+    assert out["p_more"] == pytest.approx(1.0)
+
+
+def test_conditional_test_counts_the_studys_uncertainty(refs):
+    out = pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"]).iloc[0]
+    n, m = 3_147_436, 42_000
+    assert out["faces_scaled"] == pytest.approx(n)
+    # exact conditional test = binomial test of 10 of 17 against n / (n + m)
+    by_binomial = stats.binomtest(10, 17, n / (n + m)).pvalue
+    assert out["p_cond_two_sided"] == pytest.approx(by_binomial, rel=1e-9)
+    assert out["p_cond_two_sided"] == pytest.approx(1.19e-9, rel=0.01)  # STATISTICAL_METHODS
+    # ratio interval from Clopper-Pearson on 10 of 17, each limit mapped by pi/(1-pi) * m/n
+    lo = stats.beta.ppf(0.025, 10, 8)
+    hi = stats.beta.ppf(0.975, 11, 7)
+    assert out["ratio_lower_cond"] == pytest.approx(lo / (1 - lo) * m / n, rel=1e-9)
+    assert out["ratio_upper_cond"] == pytest.approx(hi / (1 - hi) * m / n, rel=1e-9)
+    assert (round(out["ratio_lower_cond"], 4), round(out["ratio_upper_cond"], 3)) == (0.0066, 0.059)
+    # counting the study's uncertainty widens the interval and weakens the test
+    assert out["ratio_upper_cond"] > out["ratio_upper"]
+    assert out["p_cond_two_sided"] > out["p_two_sided"]
+
+
+def test_zero_event_reference_gives_bound_and_one_sided_tests_only(refs):
+    frame = ANNUAL.assign(threshold=0.64)
+    out = pr.observed_vs_expected(frame, refs["npl2023_t064"]).iloc[0]
+    bound = 1 - 0.05 ** (1 / 42_000)
+    assert out["ref_upper_rate"] == pytest.approx(bound, rel=1e-9)
+    assert out["expected_upper"] == pytest.approx(3_147_436 * bound, rel=1e-9)
+    assert out["p_more_than_upper"] == pytest.approx(stats.poisson.sf(9, 3_147_436 * bound))
+    # exact conditional one-sided test with no reference events: P = (n / (n + m))**O
+    assert out["p_cond_more"] == pytest.approx((3_147_436 / (3_147_436 + 42_000)) ** 10)
+    for column in ("expected", "ratio", "ratio_lower", "ratio_upper", "p_two_sided", "p_fewer",
+                   "p_cond_two_sided", "ratio_upper_cond"):  # fmt: skip
+        assert pd.isna(out[column]), column
+    assert "upper bound" in out["note"]
+
+
+def test_threshold_mismatch_is_refused_unless_allowed(refs):
+    frame = deployments(
+        [
+            ("a", "2025-01-01", 16_000, 0.64, 20_000, 0),
+            ("b", "2025-01-02", 16_000, 0.60, 20_000, 0),
+        ]
+    )
+    with pytest.raises(ValueError, match=r"threshold 0\.60.*0\.64 \(1 rows\).*allow_threshold"):
+        pr.observed_vs_expected(frame, refs["npl2023_t060"])
+    out = pr.observed_vs_expected(frame, refs["npl2023_t060"], allow_threshold_mismatch=True)
+    assert out["n_deployments"].iloc[0] == 2 and "counterfactual" in out["note"].iloc[0]
+
+
+def test_unknown_threshold_is_a_mismatch(refs):
+    frame = deployments([("s1", "2025-06-01", 16_000, None, 20_000, 0)])
+    with pytest.raises(ValueError, match=r"unknown threshold \(1 rows\).*'s1'"):
+        pr.observed_vs_expected(frame, refs["npl2023_t060"])
+
+
+def test_missing_values_refused_or_excluded_and_counted(refs):
+    frame = deployments(
+        [
+            ("a", "2023-05-01", 10_000, 0.6, 60_000, 1),
+            ("b", "2023-05-02", None, 0.6, 60_000, 0),
+            ("c", "2023-05-03", 10_000, 0.6, 60_000, None),
+        ]
+    )
+    with pytest.raises(ValueError, match=r"2 deployment\(s\) lack a value.*'b', 'c'"):
+        pr.observed_vs_expected(frame, refs["npl2023_t060"])
+    out = pr.observed_vs_expected(frame, refs["npl2023_t060"], missing="exclude").iloc[0]
+    assert (out["n_deployments"], out["n_excluded"], out["observed"]) == (1, 2, 1)
+    assert out["expected"] == pytest.approx(10.0)
+
+
+def test_groups_are_pooled_not_averaged(refs):
+    frame = deployments(
+        [
+            ("a", "2023-05-01", 10_000, 0.6, 6_000, 1),
+            ("b", "2023-06-01", 10_000, 0.6, 54_000, 0),
+            ("c", "2024-01-01", 5_000, 0.6, 12_000, 3),
+        ]
+    )
+    frame["year"] = frame["date"].dt.year
+    out = pr.observed_vs_expected(frame, refs["npl2023_t060"], by="year").set_index("year")
+    assert out.loc[2023, ["observed", "expected"]].tolist() == pytest.approx([1, 10.0])
+    assert out.loc[2024, ["observed", "expected"]].tolist() == pytest.approx([3, 1.0])
+    assert out.loc[2024, "p_more"] == pytest.approx(1 - math.exp(-1) * (1 + 1 + 0.5))
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, "0.05"])
+def test_bad_alpha_is_refused(refs, bad):
+    with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
+        pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"], alpha=bad)
+
+
+def test_missing_columns_are_named(refs):
+    with pytest.raises(ValueError, match=r"lack column\(s\) \['faces_seen'\]"):
+        pr.observed_vs_expected(ANNUAL.drop(columns="faces_seen"), refs["npl2023_t060"])
+
+
+def test_study_size_changes_only_the_uncertainty(refs):
+    bigger = pr.with_study_size(refs["npl2023_t060"], events=70, basis="if 70 events")
+    assert bigger.exposure == pytest.approx(420_000) and bigger.fpir == refs["npl2023_t060"].fpir
+    out = pr.observed_vs_expected(ANNUAL, bigger).iloc[0]
+    base = pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"]).iloc[0]
+    assert out["expected"] == pytest.approx(base["expected"])
+    # more study events: a narrower conditional interval, closer to the fixed-prediction one
+    assert out["ratio_upper"] < out["ratio_upper_cond"] < base["ratio_upper_cond"]
+    zero = pr.with_study_size(refs["npl2023_t064"], exposure=130_000, basis="crowd size")
+    assert zero.upper_bound() == pytest.approx(1 - 0.05 ** (1 / 130_000))
+    with pytest.raises(ValueError, match="give exposure, not events"):
+        pr.with_study_size(refs["npl2023_t064"], events=3, basis="x")
+    with pytest.raises(ValueError, match="give events, not exposure"):
+        pr.with_study_size(refs["npl2023_t060"], exposure=1e5, basis="x")
+    with pytest.raises(ValueError, match="positive integer"):
+        pr.with_study_size(refs["npl2023_t060"], events=0, basis="x")
+
+
+def test_fill_missing_flags_filled_rows():
+    frame = deployments(
+        [("a", "2025-06-01", None, None, 10, 0), ("b", "2025-06-02", 5, 0.64, 1, 0)]
+    )
+    filled = pr.fill_missing(frame, "watchlist_size", 16_000)
+    assert filled["watchlist_size"].tolist() == [16_000, 5]
+    assert filled["watchlist_size_filled"].tolist() == [True, False]
+    assert frame["watchlist_size"].isna().iloc[0]  # the input is not changed
+
+
+# ---------------------------------------------------------------------------------- funnel
+
+
+def test_funnel_limits_interpolation_meets_the_step_at_integer_crossings():
+    # Find E where P(X <= 2 | E) = 0.999 exactly; there the interpolated 99.8% upper limit
+    # is the integer 2 itself (no fractional adjustment).
+    crossing = optimize.brentq(lambda e: stats.poisson.cdf(2, e) - 0.999, 0.01, 5, xtol=1e-14)
+    limits = pr.funnel_limits([crossing * (1 - 1e-9)], probs=(0.999,)).iloc[0]
+    assert limits["count_step"] == 2
+    assert limits["count_interpolated"] == pytest.approx(2, abs=1e-6)
+
+
+def test_funnel_limits_are_non_negative_and_ordered():
+    grid = np.geomspace(0.01, 50, 60)
+    limits = pr.funnel_limits(grid).pivot(
+        index="expected", columns="prob", values="ratio_interpolated"
+    )
+    assert (limits >= 0).all().all()
+    assert (limits[0.001] <= limits[0.025]).all() and (limits[0.975] <= limits[0.999]).all()
+    with pytest.raises(ValueError, match="positive numbers"):
+        pr.funnel_limits([0.0, 1.0])
+
+
+def test_funnel_flags_by_exact_limits_and_adjusted_p(refs):
+    # "tiny": E = 0.01 (60 faces at 10,000), O = 1; P(X = 0) = exp(-0.01) = 0.99005, so O = 1
+    # is above the 97.5% quantile (0) but not the 99.9% quantile (1). "small": E = 0.03, O = 1.
+    frame = deployments(
+        [
+            ("tiny", "2023-05-01", 10_000, 0.6, 60, 1),
+            ("small", "2023-05-01", 10_000, 0.6, 180, 1),
+            ("big", "2023-05-02", 10_000, 0.6, 60_000, 10),
+            ("zero", "2023-05-03", 10_000, 0.6, 6_000, 0),
+        ]
+    )
+    points, limits = pr.funnel_data(frame, refs["npl2023_t060"])
+    points = points.set_index("deployment_id")
+    p_tiny, p_small = 1 - math.exp(-0.01), 1 - math.exp(-0.03)
+    assert points.loc["tiny", "expected"] == pytest.approx(0.01)
+    assert points.loc["tiny", "p_more"] == pytest.approx(p_tiny)
+    assert points.loc["tiny", "flag"] == "above 95%"
+    assert points.loc["big", "flag"] == "within" and points.loc["zero", "flag"] == "within"
+    # Holm over 4 tests: 4 x p_tiny = 0.040 (< 0.05, flagged); max(0.040, 3 x p_small) = 0.089
+    assert points.loc["tiny", "p_more_adj"] == pytest.approx(4 * p_tiny)
+    assert points.loc["small", "p_more_adj"] == pytest.approx(3 * p_small)
+    assert points.loc["tiny", "flag_adjusted"] == "more than predicted (holm)"
+    assert points.loc["small", "flag_adjusted"] == "not flagged"
+    assert limits["expected"].min() < 0.01 < 10 < limits["expected"].max()
+
+
+def test_plot_funnel_and_cumulative_draw(refs):
+    import matplotlib
+
+    matplotlib.use("agg")
+    frame = deployments(
+        [(f"d{i}", f"2023-05-{i + 1:02d}", 10_000, 0.6, 6_000 * (i + 1), i % 2) for i in range(6)]
+    )
+    points, limits = pr.funnel_data(frame, refs["npl2023_t060"])
+    ax = pr.plot_funnel(points, limits)
+    assert ax.get_xscale() == "log" and len(ax.lines) >= 4
+    cumulative = pr.cumulative_oe(frame, refs["npl2023_t060"])
+    ax2 = pr.plot_cumulative_oe(cumulative)
+    assert len(ax2.lines) == 2
+
+
+def test_cumulative_oe_orders_by_date_and_uses_exact_limits(refs):
+    frame = deployments(
+        [
+            ("late", "2023-06-01", 10_000, 0.6, 12_000, 1),
+            ("early", "2023-05-01", 10_000, 0.6, 6_000, 0),
+        ]
+    )
+    out = pr.cumulative_oe(frame, refs["npl2023_t060"])
+    assert out["deployment_id"].tolist() == ["early", "late"]
+    assert out["cum_expected"].tolist() == pytest.approx([1.0, 3.0])
+    assert out["cum_observed"].tolist() == [0, 1]
+    assert out["expected_upper"].tolist() == [
+        stats.poisson.ppf(0.975, 1.0),
+        stats.poisson.ppf(0.975, 3.0),
+    ]
+    assert out["cum_ratio_upper"].iloc[0] == pytest.approx(-math.log(0.025))  # Garwood, O = 0
+
+
+# ------------------------------------------------------------- per-alert and share tests
+
+
+def test_compare_precision_by_hand():
+    essex = pr.load_precision_references(verify_checksum=False)["essex2019"]
+    assert (essex.true_alerts, essex.alerts) == (8, 42)
+    out = pr.compare_precision(2067, 2077, essex)
+    assert out["ref_precision_lower"] == pytest.approx(stats.beta.ppf(0.025, 8, 35), rel=1e-9)
+    assert out["ref_precision_upper"] == pytest.approx(stats.beta.ppf(0.975, 9, 34), rel=1e-9)
+    # STATISTICAL_METHODS 2.6: CP 99.12%-99.77% for 2,067 of 2,077
+    assert (round(out["precision_lower"], 4), round(out["precision_upper"], 4)) == (0.9912, 0.9977)
+    # Fisher exact two-sided by hand: sum of hypergeometric probabilities <= observed one
+    total, successes, draws = 2077 + 42, 2067 + 8, 2077
+    support = np.arange(max(0, draws - (total - successes)), min(successes, draws) + 1)
+    pmf = stats.hypergeom.pmf(support, total, successes, draws)
+    observed = stats.hypergeom.pmf(2067, total, successes, draws)
+    assert out["p_fisher_two_sided"] == pytest.approx(
+        pmf[pmf <= observed * (1 + 1e-7)].sum(), rel=1e-6
+    )
+
+
+def test_compare_precision_refuses_impossible_counts():
+    essex = pr.load_precision_references(verify_checksum=False)["essex2019"]
+    with pytest.raises(ValueError, match=r"observed events \(5\) exceed trials \(4\)"):
+        pr.compare_precision(5, 4, essex)
+    with pytest.raises(ValueError, match="must be an integer"):
+        pr.compare_precision(2.5, 4, essex)
+
+
+def test_share_vs_benchmark_by_hand():
+    out = pr.share_vs_benchmark(8, 10, 0.135)
+    p = 0.135
+    tail = sum(math.comb(10, k) * p**k * (1 - p) ** (10 - k) for k in range(8, 11))
+    assert out["p_more"] == pytest.approx(tail, rel=1e-9)
+    # lowest share at which 8 of 10 is not significant one-sided: P(X >= 8 | share) = 0.05
+    share = optimize.brentq(lambda q: stats.binom.sf(7, 10, q) - 0.05, 0.01, 0.99, xtol=1e-14)
+    assert out["lowest_consistent_share"] == pytest.approx(share, rel=1e-7)
+    with pytest.raises(ValueError, match="benchmark_share"):
+        pr.share_vs_benchmark(8, 10, 1.2)
