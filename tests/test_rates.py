@@ -323,6 +323,7 @@ def test_bad_series_value_names_its_label():
         ({"method": "wald"}, "method='wald'"),
         ({"conf": 1.5}, "conf=1.5"),
         ({"conf": 0}, "conf=0"),
+        ({"conf": 0.3}, "at least 0.5"),
         ({"side": "both"}, "side='both'"),
     ],
 )
