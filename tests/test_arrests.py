@@ -1,0 +1,462 @@
+"""Tests of lfr_analysis.arrests: the two data files, harmonising, counts, shares, yield."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import shutil
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from lfr_analysis import arrests as A
+from lfr_analysis import paths
+from lfr_analysis.validation import ChecksumError, DataValidationError
+
+matplotlib.use("Agg")
+
+APRIL_9 = "met-2024-04-09-clapham-sutton-woolwich-deployments"
+MAY_15 = "met-2024-05-15-tower-hamlets-o2-arena"
+YTD_2024 = "met-2024-ytd-results-to-dec"
+ANNUAL = "met-2024-09-annual-report-2025"
+CARNIVAL = "met-2025-08-23-notting-hill-carnival"
+
+
+@pytest.fixture(scope="module")
+def arrests():
+    return A.load_arrests()
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return A.load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def harmonised(arrests, taxonomy):
+    return A.harmonise(arrests, taxonomy)
+
+
+def garwood(count: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact Poisson limits from chi-square quantiles (Garwood 1936), written out here."""
+    lower = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
+    upper = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    return lower, upper
+
+
+def goodman(counts: list[int], alpha: float = 0.05) -> np.ndarray:
+    """Goodman (1965) simultaneous limits, from the paper's closed form."""
+    counts = np.asarray(counts, dtype=float)
+    n, k = counts.sum(), len(counts)
+    a = stats.chi2.ppf(1 - alpha / k, 1)
+    root = np.sqrt(a * (a + 4 * counts * (n - counts) / n))
+    return np.column_stack(
+        [(a + 2 * counts - root) / (2 * (n + a)), (a + 2 * counts + root) / (2 * (n + a))]
+    )
+
+
+# ------------------------------------------------------------------------ data files
+
+
+def test_data_resources_match_the_files():
+    for resource in A.DATA_RESOURCES:
+        path = paths.data_dir() / resource["path"]
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert header == [c.name for c in resource["columns"]]
+        assert resource["sources"] and all(
+            s["path"].startswith("https://") for s in resource["sources"]
+        )
+
+
+def test_arrests_file_loads_with_expected_shape(arrests):
+    assert len(arrests) == 234
+    assert arrests["record_id"].is_unique
+    assert set(arrests["qualifier"]) == set(A.QUALIFIERS)
+    assert str(arrests["count"].dtype) == "Int64"
+    assert arrests["force"].nunique() == 11
+    # share rows carry no count, and no count was derived from a share
+    shares = arrests[arrests["qualifier"] == "share"]
+    assert len(shares) == 2 and shares["count"].isna().all()
+
+
+def test_taxonomy_covers_every_published_category(arrests, taxonomy):
+    published = set(arrests["published_category"])
+    mapped = set(taxonomy["published_category"])
+    assert published - mapped == set(), "categories with no taxonomy row"
+    assert mapped - published == set(), "taxonomy rows no published figure uses"
+
+
+def test_taxonomy_codes_and_verify_marks(taxonomy):
+    offences = taxonomy[taxonomy["category_axis"] == "offence"]
+    assert offences["why_wanted"].notna().all() and offences["offence_group"].notna().all()
+    assert set(offences["offence_group"]) <= set(A.OFFENCE_GROUPS)
+    flagged = taxonomy[taxonomy["verify"]]
+    assert len(flagged) > 0 and flagged["mapping_note"].notna().all()
+    # a failure to appear is coded A1 with the underlying offence on axis B
+    fta_theft = taxonomy.set_index("published_category").loc["Failure to appear - theft"]
+    assert (fta_theft["why_wanted"], fta_theft["offence_group"]) == ("A1", "Theft")
+
+
+def test_harmonise_refuses_unmapped_category(arrests, taxonomy):
+    broken = arrests.copy()
+    broken.loc[0, "published_category"] = "Loitering with intent"
+    with pytest.raises(
+        ValueError, match=r"met-2024-ytd-results-to-dec-01: 'Loitering with intent'"
+    ):
+        A.harmonise(broken, taxonomy)
+
+
+# ------------------------------------------------------------------------- reconcile
+
+
+def test_people_listed_reconcile_with_event_totals(arrests):
+    table = A.reconcile(arrests).set_index("event_id")
+    listed = table[table["people_described"] > 0]
+    assert (listed["status"] != "exceeds total").all()
+    # 9 April 2024: twelve arrests listed one by one (eleven rows, one of two people)
+    april = table.loc[APRIL_9]
+    assert (april["total"], april["people_described"], april["not_described"]) == (12, 12, 0)
+    assert april["status"] == "reconciled"
+    # the events whose sources describe only some arrests, each documented in its notes
+    partly = set(listed.index[listed["status"] == "partly described"])
+    assert partly == {
+        MAY_15,
+        "met-undated-croydon-london-road-north",
+        "met-2024-03-19-croydon-tooting-deployments",
+        CARNIVAL,
+        "met-2025-10-01-croydon-fixed-camera-pilot",
+        "met-2025-12-oxford-street-one-day",
+    }
+    assert table.loc[MAY_15, "not_described"] == 2  # computed, no longer typed in
+
+
+def test_outcomes_reconcile_with_total(arrests):
+    row = A.reconcile(arrests).set_index("event_id").loc[YTD_2024]
+    assert (row["total"], row["outcomes_published"], row["no_published_outcome"]) == (540, 501, 39)
+
+
+# ---------------------------------------------------------------------------- counts
+
+
+def test_counts_carry_exact_poisson_intervals(harmonised):
+    table = A.arrest_counts(harmonised, "offence_group", events=APRIL_9)
+    assert table["arrests"].sum() == 12
+    for row in table.itertuples():
+        low, high = garwood(row.arrests)
+        assert row.lower == pytest.approx(low, rel=1e-9)
+        assert row.upper == pytest.approx(high, rel=1e-9)
+    assert table["conf_level"].eq(0.95).all()
+
+
+def test_counts_with_exposure_give_rates(harmonised):
+    table = A.arrest_counts(harmonised, "why_wanted", events=APRIL_9, exposure=3.0)
+    assert np.allclose(table["rate"], table["arrests"] / 3.0)
+    assert np.allclose(table["rate_upper"], table["upper"] / 3.0)
+
+
+def test_lower_bound_counts_read_as_lower_bounds(harmonised):
+    table = A.arrest_counts(
+        harmonised, "published_category", row_types=["category"], events=YTD_2024
+    )
+    assert (table["qualifier"] == "at_least").all()
+    assert np.isinf(table["upper"]).all()
+    assert table["reading"].str.startswith("lower bound").all()
+    low, _ = garwood(50)
+    assert table["lower"].iloc[0] == pytest.approx(low)
+
+
+def test_shares_of_exclusive_complete_categories(harmonised):
+    table = A.arrest_counts(
+        harmonised, "outcome", row_types=["outcome"], events=YTD_2024, shares=True
+    )
+    counts = dict(zip(table["outcome"], table["arrests"], strict=True))
+    assert counts == {
+        "charged or cautioned": 406,
+        "released on bail pending further enquiries": 95,
+        A.NOT_DESCRIBED: 39,
+    }
+    expected = goodman(list(table["arrests"]))
+    assert np.allclose(table[["share_lower", "share_upper"]].to_numpy(), expected, rtol=1e-9)
+    assert table["share"].sum() == pytest.approx(1.0)
+
+
+def test_shares_of_listed_people(harmonised):
+    table = A.arrest_counts(harmonised, "offence_group", events=APRIL_9, shares=True)
+    assert A.NOT_DESCRIBED not in set(table["offence_group"])
+    assert np.allclose(
+        table[["share_lower", "share_upper"]].to_numpy(), goodman(list(table["arrests"]))
+    )
+
+
+def test_annual_report_overlap_is_refused_and_named(harmonised):
+    with pytest.raises(A.OverlappingCategoriesError) as info:
+        A.arrest_counts(
+            harmonised,
+            "published_category",
+            row_types=["category"],
+            events=ANNUAL,
+            axes="why_wanted",
+            shares=True,
+        )
+    message = str(info.value)
+    assert "549 + 347 + 85 = 981" in message and "962" in message and "by 19" in message
+    assert "Arrest basis: wanted by the courts" in message
+
+
+def test_annual_report_categories_still_countable_separately(harmonised):
+    table = A.arrest_counts(
+        harmonised, "published_category", row_types=["category"], events=ANNUAL, axes="why_wanted"
+    )
+    assert sorted(table["arrests"]) == [85, 347, 549]
+
+
+def test_flags_are_refused_as_shares(harmonised):
+    with pytest.raises(A.OverlappingCategoriesError, match="cross-cutting flags") as info:
+        A.arrest_counts(
+            harmonised, "published_category", row_types=["category"], events=CARNIVAL, shares=True
+        )
+    assert "VAWG offences" in str(info.value)
+    assert "Serious violence-related offences" in str(info.value)
+
+
+def test_named_lists_and_incomplete_lists_are_refused(harmonised):
+    with pytest.raises(A.OverlappingCategoriesError, match="including"):
+        A.arrest_counts(
+            harmonised,
+            "offence_group",
+            row_types=["named"],
+            events="met-2023-12-07-croydon-first-deployment",
+            shares=True,
+        )
+    with pytest.raises(A.OverlappingCategoriesError, match="cover 4 of 6"):
+        A.arrest_counts(harmonised, "offence_group", events=MAY_15, shares=True, residual=False)
+
+
+def test_shares_with_residual_when_asked(harmonised):
+    table = A.arrest_counts(harmonised, "offence_group", events=MAY_15, shares=True)
+    assert table.set_index("offence_group").loc[A.NOT_DESCRIBED, "arrests"] == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"by": "no_such_column"}, "unknown column"),
+        ({"by": 3}, "by must be"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"exposure": 0}, "exposure"),
+        ({"row_types": ["people"]}, "row_types"),
+        ({"events": "no-such-event"}, "unknown event_id"),
+        ({"axes": "offences"}, "axes"),
+        ({"row_types": ["category"], "events": ANNUAL}, "only a share"),
+    ],
+)
+def test_bad_arguments_raise_value_error(harmonised, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        A.arrest_counts(harmonised, **kwargs)
+
+
+def test_not_preferred_versions_are_left_out(harmonised):
+    totals = harmonised[(harmonised["event_id"] == CARNIVAL) & (harmonised["row_type"] == "total")]
+    assert sorted(totals["count"]) == [52, 61]
+    table = A.arrest_counts(harmonised, "event_id", row_types=["total"], events=CARNIVAL)
+    assert table["arrests"].tolist() == [61]
+
+
+# ------------------------------------------------------------------ corrupted copies
+
+
+def _copy_with(tmp_path, file_name, edit):
+    text = (paths.data_dir() / file_name).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    edit(rows)
+    target = tmp_path / file_name
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return target
+
+
+def _set(rows, record_id, column, value):
+    header = rows[0]
+    for row in rows[1:]:
+        if row[0] == record_id:
+            row[header.index(column)] = value
+            return
+    raise AssertionError(record_id)
+
+
+@pytest.mark.parametrize(
+    ("record_id", "column", "value", "expected"),
+    [
+        (f"{APRIL_9}-02", "count", "one", "column 'count': value 'one'"),
+        (f"{APRIL_9}-02", "count", "-1", "column 'count': value '-1'"),
+        (f"{APRIL_9}-02", "qualifier", "roughly", "column 'qualifier': value 'roughly'"),
+        (f"{APRIL_9}-02", "count", "", "must be blank exactly when qualifier is 'share'"),
+        (f"{APRIL_9}-02", "count", "5", "exceed its total 12"),
+        (f"{APRIL_9}-02", "period_end", "2024-13-01", "is not YYYY, YYYY-MM or YYYY-MM-DD"),
+        (f"{APRIL_9}-02", "quality_flags", "dodgy", "is not a known quality flag"),
+        (f"{CARNIVAL}-06", "preferred", "true", "needs exactly one preferred row"),
+        (f"{YTD_2024}-02", "count", "600", "outcome count exceeds the event total 540"),
+    ],
+)
+def test_loader_names_file_line_column_value(tmp_path, record_id, column, value, expected):
+    path = _copy_with(tmp_path, A.ARRESTS_FILE, lambda rows: _set(rows, record_id, column, value))
+    with pytest.raises(DataValidationError) as info:
+        A.load_arrests(path, verify_checksum=False)
+    message = str(info.value)
+    assert expected in message
+    assert "arrests_by_offence.csv, line " in message
+
+
+def test_loader_refuses_missing_column(tmp_path):
+    def drop_notes(rows):
+        for row in rows:
+            del row[-1]
+
+    path = _copy_with(tmp_path, A.ARRESTS_FILE, drop_notes)
+    with pytest.raises(DataValidationError, match="column 'notes'.*missing"):
+        A.load_arrests(path, verify_checksum=False)
+
+
+def test_taxonomy_loader_refuses_unknown_group(tmp_path):
+    def edit(rows):
+        rows[5][rows[0].index("offence_group")] = "Jaywalking"
+
+    path = _copy_with(tmp_path, A.TAXONOMY_FILE, edit)
+    with pytest.raises(DataValidationError, match="line 6, column 'offence_group'"):
+        A.load_taxonomy(path, verify_checksum=False)
+
+
+def test_edited_file_fails_checksum(tmp_path):
+    shutil.copy(paths.data_dir() / "datapackage.json", tmp_path / "datapackage.json")
+    path = _copy_with(
+        tmp_path, A.ARRESTS_FILE, lambda rows: _set(rows, f"{APRIL_9}-02", "notes", "x")
+    )
+    with pytest.raises(ChecksumError, match="arrests_by_offence.csv"):
+        A.load_arrests(path)
+
+
+# --------------------------------------------------------------------- arrest yield
+
+
+def synthetic_deployments() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "deployment_id": ["d1", "d2", "d3", "d4", "d5"],
+            "date": pd.to_datetime(
+                ["2023-03-01", "2023-07-01", "2024-02-01", "2024-05-01", "2024-09-01"]
+            ),
+            "threshold": [0.6, 0.6, 0.64, np.nan, 0.64],
+            "purpose": ["crime hotspot", "event", "crime hotspot", "event", "crime hotspot"],
+            "borough": ["Croydon", "Westminster", "Croydon", "Croydon", "Sutton"],
+            "faces_seen": pd.array([10_000, 20_000, 5_000, 15_000, None], dtype="Int64"),
+            "alerts": pd.array([5, 3, 4, 6, 2], dtype="Int64"),
+            "arrests": pd.array([2, None, 3, 1, 0], dtype="Int64"),
+        }
+    )
+
+
+def test_yield_by_year_hand_computed():
+    table = A.arrest_yield(synthetic_deployments(), by="year").set_index("year")
+    y23, y24 = table.loc[2023], table.loc[2024]
+    # 2023: two deployments, one with arrests known (2 arrests, 5 alerts, 10,000 faces)
+    assert (y23["deployments"], y23["deployments_arrests_known"], y23["arrests"]) == (2, 1, 2)
+    assert y23["per_deployment"] == 2.0
+    assert (y23["per_deployment_lower"], y23["per_deployment_upper"]) == pytest.approx(garwood(2))
+    assert y23["alerts_used"] == 5 and y23["per_1000_alerts"] == pytest.approx(400.0)
+    cp_low = stats.beta.ppf(0.025, 2, 5 - 2 + 1)
+    cp_high = stats.beta.ppf(0.975, 2 + 1, 5 - 2)
+    assert y23["per_1000_alerts_lower"] == pytest.approx(1000 * cp_low)
+    assert y23["per_1000_alerts_upper"] == pytest.approx(1000 * cp_high)
+    assert y23["faces_used"] == 10_000 and y23["per_100k_faces"] == pytest.approx(20.0)
+    low, high = garwood(2)
+    assert y23["per_100k_faces_lower"] == pytest.approx(low / 0.1)
+    assert y23["per_100k_faces_upper"] == pytest.approx(high / 0.1)
+    # 2024: three deployments, 4 arrests; faces unknown for d5, so faces_used = 20,000
+    assert (y24["deployments"], y24["arrests"]) == (3, 4)
+    assert y24["per_deployment"] == pytest.approx(4 / 3)
+    assert y24["alerts_used"] == 12 and y24["faces_used"] == 20_000
+    assert y24["per_100k_faces"] == pytest.approx(20.0)
+    # dispersion of (3, 1, 0) around mean 4/3: sum((x - m)^2 / m) / (n - 1)
+    mean = 4 / 3
+    expected = ((3 - mean) ** 2 + (1 - mean) ** 2 + (0 - mean) ** 2) / mean / 2
+    assert y24["dispersion"] == pytest.approx(expected)
+
+
+def test_yield_groups_keep_unknown_threshold():
+    table = A.arrest_yield(synthetic_deployments(), by="threshold")
+    assert table["threshold"].isna().sum() == 1
+    assert table["deployments"].sum() == 5
+    overall = A.arrest_yield(synthetic_deployments(), by=None)
+    assert overall.loc[0, "arrests"] == 6 and overall.loc[0, "deployments_arrests_known"] == 4
+
+
+@pytest.mark.parametrize("by", ["purpose", "borough", "month", ["year", "borough"]])
+def test_yield_other_groupings_add_up(by):
+    table = A.arrest_yield(synthetic_deployments(), by=by)
+    assert table["arrests"].sum() == 6 and table["deployments"].sum() == 5
+    known = table[table["deployments_arrests_known"] > 0]
+    assert (known["per_deployment_lower"] <= known["per_deployment"]).all()
+    assert (known["per_deployment"] <= known["per_deployment_upper"]).all()
+    # a group with no known arrests has no rate rather than a rate of zero
+    unknown = table[table["deployments_arrests_known"] == 0]
+    assert unknown["per_deployment"].isna().all()
+
+
+def test_yield_when_arrests_exceed_alerts_uses_poisson():
+    frame = synthetic_deployments()
+    frame.loc[0, "arrests"] = 9
+    row = A.arrest_yield(frame, by="year").set_index("year").loc[2023]
+    assert row["per_alert_method"].startswith("exact Poisson")
+    low, high = garwood(9)
+    assert row["per_1000_alerts_upper"] == pytest.approx(1000 * high / 5)
+    assert row["per_1000_alerts_lower"] == pytest.approx(1000 * low / 5)
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda f: f.drop(columns="alerts"), r"lacks column\(s\) \['alerts'\]"),
+        (lambda f: f.assign(arrests=[1, -1, 0, 0, 0]), "'arrests' is negative"),
+        (lambda f: f.assign(alerts=["5", "x", "4", "6", "2"]), "'alerts' holds non-numbers"),
+        (
+            lambda f: f.assign(date=["2023-01-01", "not a date", "2024-01-01", None, "2024-01-02"]),
+            "dates",
+        ),
+    ],
+)
+def test_yield_bad_input(edit, match):
+    with pytest.raises(ValueError, match=match):
+        A.arrest_yield(edit(synthetic_deployments()), by="year")
+
+
+def test_yield_bad_arguments():
+    with pytest.raises(ValueError, match="lacks column"):
+        A.arrest_yield(synthetic_deployments(), by="watchlist_size")
+    with pytest.raises(ValueError, match="alpha"):
+        A.arrest_yield(synthetic_deployments(), alpha=0)
+    with pytest.raises(ValueError, match="DataFrame"):
+        A.arrest_yield([1, 2, 3])
+
+
+# ------------------------------------------------------------------------- plotting
+
+
+def test_plot_counts_draws_sorted_rows_with_lower_bounds(harmonised):
+    import matplotlib.pyplot as plt
+
+    table = A.arrest_counts(
+        harmonised, "published_category", row_types=["category"], events=YTD_2024
+    )
+    ax = A.plot_counts(table, "published_category", note="Source: test")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert sorted(labels) == sorted(table["published_category"])
+    assert ax.get_legend() is not None  # the lower-bound marker is explained
+    assert math.isfinite(ax.get_xlim()[1])
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="lacks column"):
+        A.plot_counts(table, "nope")
