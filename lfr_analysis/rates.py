@@ -30,6 +30,7 @@ regime of a single deployment, so use them only for comparison.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import asdict, dataclass
 
@@ -598,6 +599,117 @@ def _add_rates(table: pd.DataFrame, per: str, method: str, conf: float) -> pd.Da
         table["precision_lower"] = 1.0 - upper
         table["precision_upper"] = 1.0 - lower
     return table
+
+
+# --------------------------------------------------------------------------------------
+# rates as printed in the source beside the recomputed ones
+# --------------------------------------------------------------------------------------
+
+_PRINTED_PERCENT = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*%\s*$")
+_NOT_PRINTED = ("", "n/a", "na")
+
+
+def _parse_percent(text) -> tuple[float, float]:
+    """Return (value, step) in percent for a printed rate such as ``"0.008%"``.
+
+    ``step`` is one unit in the last printed place (0.001 for ``"0.008%"``, 1 for ``"0%"``).
+    Blank or ``N/A`` gives ``(nan, nan)``. Anything else raises ValueError.
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
+        return np.nan, np.nan
+    if str(text).strip().lower() in _NOT_PRINTED:
+        return np.nan, np.nan
+    match = _PRINTED_PERCENT.match(str(text))
+    if match is None:
+        raise ValueError(f"{text!r} is not a printed percentage such as '0.008%'")
+    decimals = match.group(2) or ""
+    value = float(f"{match.group(1)}.{decimals}" if decimals else match.group(1))
+    return value, 10.0 ** -len(decimals)
+
+
+def compare_reported_rates(
+    deployments: pd.DataFrame,
+    method: str = "clopper-pearson",
+    conf: float = 0.95,
+    *,
+    reported: str = "false_alert_rate_reported",
+    faces: str = "faces_seen",
+    false_alerts: str = "false_alerts",
+) -> pd.DataFrame:
+    """Set each deployment's printed false-alert rate beside the rate its counts give.
+
+    The Met's records print a per-face false-alert rate in percent (e.g. ``"0.008%"``).
+    Each printed value is compared with ``100 * false_alerts / faces_seen`` at the printed
+    precision: ``"rounded"`` when the recomputed value rounds to the printed one,
+    ``"truncated"`` when it only agrees after cutting off the later digits, ``"differs"``
+    otherwise; ``"not printed"`` when the source prints nothing or N/A, ``"no counts"`` when
+    a count is unknown. A bare ``"0%"`` agrees with any rate below 0.5% under this rule.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        One row per deployment with the printed rate and the two counts.
+    method, conf : see :func:`rate_ci`.
+    reported, faces, false_alerts : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index as ``deployments``; columns ``deployment_id`` (when present), ``faces_seen``,
+        ``false_alerts``, ``reported`` (as printed), ``reported_percent``,
+        ``recomputed_percent``, ``lower_percent``, ``upper_percent`` (interval of the rate
+        from the counts, in percent), ``agreement`` and ``reported_in_interval``.
+
+    Raises
+    ------
+    ValueError
+        For a printed value that is not a percentage (naming the row), or bad counts.
+    """
+    _check_choice(method, METHODS, "method")
+    conf = _check_conf(conf)
+    _require_columns(deployments, [reported, faces, false_alerts])
+    n = _counts_column(deployments, faces)
+    x = _counts_column(deployments, false_alerts)
+    printed = np.full(len(deployments), np.nan)
+    step = printed.copy()
+    for i, text in enumerate(deployments[reported].to_list()):
+        try:
+            printed[i], step[i] = _parse_percent(text)
+        except ValueError as error:
+            where = _row_label(deployments, i)
+            raise ValueError(f"column {reported!r}, {where}: {error}") from None
+    known = ~np.isnan(n) & ~np.isnan(x) & (np.nan_to_num(n) > 0)
+    lower, upper, recomputed = (np.full(len(deployments), np.nan) for _ in range(3))
+    if known.any():
+        ci = rate_ci(x[known].astype(np.int64), n[known].astype(np.int64), method, conf)
+        recomputed[known] = 100 * ci["estimate"].to_numpy()
+        lower[known] = 100 * ci["lower"].to_numpy()
+        upper[known] = 100 * ci["upper"].to_numpy()
+    slack = 1e-9 * np.maximum(step, 1e-12)
+    rounded = np.abs(recomputed - printed) <= step / 2 + slack
+    truncated = (recomputed >= printed - slack) & (recomputed < printed + step - slack)
+    agreement = np.select(
+        [np.isnan(printed), ~known, rounded, truncated],
+        ["not printed", "no counts", "rounded", "truncated"],
+        default="differs",
+    )
+    out = pd.DataFrame(index=deployments.index)
+    if "deployment_id" in deployments.columns:
+        out["deployment_id"] = deployments["deployment_id"]
+    out["faces_seen"] = deployments[faces]
+    out["false_alerts"] = deployments[false_alerts]
+    out["reported"] = deployments[reported]
+    out["reported_percent"] = printed
+    out["recomputed_percent"] = recomputed
+    out["lower_percent"] = lower
+    out["upper_percent"] = upper
+    out["agreement"] = agreement
+    inside = (printed >= lower) & (printed <= upper)
+    out["reported_in_interval"] = pd.array(
+        np.where(np.isnan(printed) | ~known, None, inside), dtype="boolean"
+    )
+    return out
 
 
 # --------------------------------------------------------------------------------------

@@ -585,3 +585,50 @@ def test_forest_plot_draws_one_row_per_group():
     assert top[1][0] == pytest.approx(table["upper"].iloc[0] * 1e6)
     assert "clopper-pearson" in ax.get_xlabel()
     plt.close(ax.figure)
+
+
+# ------------------------------------------------------------------------------------
+# compare_reported_rates
+# ------------------------------------------------------------------------------------
+
+
+def test_compare_reported_rates_classifies_printed_values():
+    frame = pd.DataFrame(
+        {
+            "deployment_id": ["r", "t", "d", "z", "n", "m"],
+            "faces_seen": pd.array([8_600, 2_040, 3_940, 5_000, 1_000, pd.NA], dtype="Int64"),
+            "false_alerts": pd.array([7, 2, 1, 0, 0, 0], dtype="Int64"),
+            "false_alert_rate_reported": ["0.08%", "0.09%", "0.01%", "0%", "N/A", "0%"],
+        }
+    )
+    out = rates.compare_reported_rates(frame).set_index("deployment_id")
+    # 7 / 8,600 = 0.0814% rounds to 0.08%; 2 / 2,040 = 0.098% only truncates to 0.09%;
+    # 1 / 3,940 = 0.0254% is neither 0.01% rounded nor truncated
+    assert out["agreement"].to_dict() == {
+        "r": "rounded",
+        "t": "truncated",
+        "d": "differs",
+        "z": "rounded",
+        "n": "not printed",
+        "m": "no counts",
+    }
+    assert out.loc["r", "recomputed_percent"] == pytest.approx(100 * 7 / 8_600)
+    assert out.loc["t", "reported_percent"] == 0.09
+    lower, upper = cp_reference(1, 3_940)
+    assert out.loc["d", "lower_percent"] == pytest.approx(100 * lower, rel=1e-9)
+    assert out.loc["d", "upper_percent"] == pytest.approx(100 * upper, rel=1e-9)
+    assert bool(out.loc["d", "reported_in_interval"])
+    assert pd.isna(out.loc["n", "reported_in_interval"])
+
+
+def test_compare_reported_rates_rejects_unreadable_printed_value():
+    frame = pd.DataFrame(
+        {
+            "deployment_id": ["a", "b"],
+            "faces_seen": pd.array([100, 200], dtype="Int64"),
+            "false_alerts": pd.array([0, 1], dtype="Int64"),
+            "false_alert_rate_reported": ["0%", "about 1 in 200"],
+        }
+    )
+    with pytest.raises(ValueError, match="row 1.*deployment_id 'b'.*'about 1 in 200'"):
+        rates.compare_reported_rates(frame)
