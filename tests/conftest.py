@@ -29,3 +29,16 @@ def pytest_configure(config):
     elif "sitecustomize" not in sys.modules:
         sys.path.insert(0, str(OFFLINE))
         import sitecustomize  # noqa: F401
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show how many cases the fuzz and property tests tried (also under pytest-xdist)."""
+    lines = []
+    for report in terminalreporter.stats.get("passed", []):
+        for key, value in getattr(report, "user_properties", []):
+            if key in {"fuzz_cases", "property_cases"}:
+                lines.append(f"{report.nodeid}: {value}")
+    if lines:
+        terminalreporter.write_sep("-", "cases tried by fuzz and property tests")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
