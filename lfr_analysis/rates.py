@@ -745,7 +745,8 @@ class HeterogeneityResult:
     nb_alpha : float
         Negative binomial (NB2) dispersion: variance = mu + alpha * mu^2; 0 means Poisson.
     nb_alpha_lower, nb_alpha_upper : float
-        Wald interval for alpha at level ``conf`` (lower clipped at 0).
+        Wald interval for alpha at level ``conf`` (lower clipped at 0); the upper limit is
+        NaN when statsmodels cannot give a standard error (alpha at its boundary, 0).
     nb_lr_p : float
         Likelihood-ratio p-value of NB2 against Poisson with the boundary correction
         (half a chi-square with one degree of freedom).
@@ -828,32 +829,52 @@ def conditional_mc_test(
     return observed, (1 + hits) / (1 + n_sim)
 
 
+def _fit_negative_binomial(y: np.ndarray, exog: np.ndarray, exposure: np.ndarray, start):
+    """Fit NB2 from ``start``: Newton first, Nelder-Mead when Newton fails (alpha near 0)."""
+    model = NegativeBinomial(y, exog, exposure=exposure, loglike_method="nb2")
+    fit = model.fit(start_params=start, method="newton", disp=0, maxiter=200)
+    if not (fit.mle_retvals.get("converged", False) and np.all(np.isfinite(fit.params))):
+        fit = model.fit(start_params=start, method="nm", disp=0, maxiter=5_000)
+    return fit
+
+
 def _dispersion_models(y: np.ndarray, exposure: np.ndarray, conf: float) -> dict:
-    """Dean's score test and an NB2 fit with exposure (statsmodels), warnings captured."""
+    """Dean's score test and an NB2 fit with exposure (statsmodels), warnings captured.
+
+    The NB2 fit starts from the Poisson fit and ``alpha = 0.5``; statsmodels' default start
+    can run off to absurd values (alpha ~ 1e265) on these sparse counts. Everything that
+    statsmodels computes lazily (standard errors, log-likelihoods) is read inside the
+    ``catch_warnings`` block, so its overflow warnings at the alpha = 0 boundary stay here.
+    """
     exog = np.ones((y.size, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         poisson = Poisson(y, exog, exposure=exposure).fit(disp=0)
         dispersion = poisson.get_diagnostic().test_dispersion()
         dean_z = float(dispersion.statistic[list(dispersion.method).index("Dean B")])
-        negbin = NegativeBinomial(y, exog, exposure=exposure, loglike_method="nb2")
-        nb = negbin.fit(disp=0, maxiter=500)
-    alpha, alpha_se = float(nb.params[-1]), float(nb.bse[-1])
+        nb = _fit_negative_binomial(y, exog, exposure, np.r_[poisson.params, 0.5])
+        alpha, alpha_se = float(nb.params[-1]), float(nb.bse[-1])
+        nb_llf, poisson_llf = float(nb.llf), float(poisson.llf)
+        converged = bool(nb.mle_retvals.get("converged", False)) and np.isfinite(alpha)
     z = stats.norm.ppf(0.5 + conf / 2)
-    lr = max(0.0, 2 * (float(nb.llf) - float(poisson.llf)))
+    lr = max(0.0, 2 * (nb_llf - poisson_llf)) if np.isfinite(nb_llf) else np.nan
     return {
         "dean_z": dean_z,
         "dean_p": float(stats.norm.sf(dean_z)),
         "nb_alpha": max(alpha, 0.0),
         "nb_alpha_lower": max(alpha - z * alpha_se, 0.0),
         "nb_alpha_upper": alpha + z * alpha_se,
-        "nb_lr_p": float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 1.0,
-        "nb_converged": bool(nb.mle_retvals.get("converged", False)),
+        "nb_lr_p": float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else (1.0 if lr == 0 else np.nan),
+        "nb_converged": converged,
     }
 
 
-def _verdict(events: int, k: int, p_value: float, level: float, dean_p: float) -> str:
+def _verdict(events: int, k: int, p_value: float, n_sim: int, level: float, dean_p: float) -> str:
     """Say what the heterogeneity tests mean, in plain words."""
+    if p_value <= 1 / (n_sim + 1) * (1 + 1e-9):
+        shown = f"p = {p_value:.2g}, the smallest value {n_sim:,} redraws can give"
+    else:
+        shown = f"p = {p_value:.3g}"
     if events == 0:
         return (
             f"No false alerts in {k} deployments: there is nothing to compare, so the data "
@@ -864,14 +885,14 @@ def _verdict(events: int, k: int, p_value: float, level: float, dean_p: float) -
     if p_value < level:
         return (
             f"Evidence that the false-alert rate differs between deployments "
-            f"(conditional Monte-Carlo p = {p_value:.3g} with {events} false alerts in "
+            f"(conditional Monte-Carlo {shown}, with {events} false alerts in "
             f"{k} deployments): more deployments have several false alerts than one common "
             "rate would produce, so a pooled rate hides real variation."
         )
     if events < FEW_EVENTS:
         return (
             f"Too few events to tell: only {events} false alerts in {k} deployments "
-            f"(conditional Monte-Carlo p = {p_value:.3g}, Dean's test p = {dean_p:.3g}). "
+            f"(conditional Monte-Carlo {shown}, Dean's test p = {dean_p:.3g}). "
             "With this few events the tests have little power (in the project's methods "
             "guide, a simulation of 203 deployments sized like the Met's with about 10 events "
             "gives the conditional test 6% power when the rates vary like a negative binomial "
@@ -880,7 +901,7 @@ def _verdict(events: int, k: int, p_value: float, level: float, dean_p: float) -
         )
     return (
         f"No evidence that the rate differs between deployments (conditional Monte-Carlo "
-        f"p = {p_value:.3g}, Dean's test p = {dean_p:.3g}, {events} false alerts in {k} "
+        f"{shown}, Dean's test p = {dean_p:.3g}, {events} false alerts in {k} "
         "deployments); a common rate fits the counts, though modest variation cannot be "
         "ruled out."
     )
@@ -968,7 +989,7 @@ def heterogeneity(
         p_value=p_value,
         n_sim=int(n_sim),
         few_events=total < FEW_EVENTS,
-        verdict=_verdict(total, k, p_value, level, models["dean_p"]),
+        verdict=_verdict(total, k, p_value, int(n_sim), level, models["dean_p"]),
         **models,
     )
 

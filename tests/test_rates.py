@@ -8,6 +8,7 @@ statistical methods guide (10 false alerts in 3,147,436 faces, 2,077 alerts).
 """
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -632,3 +633,29 @@ def test_compare_reported_rates_rejects_unreadable_printed_value():
     )
     with pytest.raises(ValueError, match="row 1.*deployment_id 'b'.*'about 1 in 200'"):
         rates.compare_reported_rates(frame)
+
+
+def test_heterogeneity_fit_is_stable_with_one_extreme_deployment_and_quiet():
+    # like the Met record: hundreds of sparse deployments and one early outlier (7 in 8,600);
+    # statsmodels' default start ran off to alpha ~ 1e265 on such data
+    frame = synthetic_deployments(np.random.default_rng(8), 280, 1e-5)
+    outlier = pd.DataFrame(
+        {
+            "deployment_id": ["outlier"],
+            "faces_seen": pd.array([8_600], dtype="Int64"),
+            "false_alerts": pd.array([7], dtype="Int64"),
+        }
+    )
+    frame = pd.concat([frame, outlier], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = rates.heterogeneity(frame, rng=np.random.default_rng(1), n_sim=2_000)
+        homogeneous = rates.heterogeneity(
+            synthetic_deployments(np.random.default_rng(9), 150, 3e-6),
+            rng=np.random.default_rng(1),
+            n_sim=2_000,
+        )
+    assert result.nb_converged and 0 < result.nb_alpha < 1e3
+    assert result.p_value == pytest.approx(1 / 2_001)
+    assert "the smallest value 2,000 redraws can give" in result.verdict
+    assert homogeneous.nb_alpha < 1.0 and np.isfinite(homogeneous.nb_lr_p)
