@@ -959,7 +959,14 @@ def funnel_data(
     return units, funnel_limits(grid, probs)
 
 
-def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, *, ax=None, log_x: bool = True):
+def plot_funnel(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    *,
+    ax=None,
+    log_x: bool = True,
+    unit_label: str = "deployment",
+):
     """Draw a funnel plot of O/E against E with exact limits.
 
     Parameters
@@ -969,6 +976,11 @@ def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, *, ax=None, log_x: b
     ax : matplotlib.axes.Axes, optional
     log_x : bool
         Logarithmic E axis (expected counts per deployment span orders of magnitude).
+    unit_label : str
+        Legend label of the points (what one point is).
+
+    The O/E axis is symmetric-logarithmic (linear below 1) so that units with no false
+    alerts (O/E = 0) stay on the chart.
 
     Returns
     -------
@@ -998,7 +1010,7 @@ def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, *, ax=None, log_x: b
         s=14,
         color=COLOURS["primary"],
         alpha=0.7,
-        label="unit",
+        label=unit_label,
     )
     if flagged.any():
         ax.scatter(
@@ -1012,6 +1024,7 @@ def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, *, ax=None, log_x: b
     if log_x:
         ax.set_xscale("log")
     ax.set_yscale("symlog", linthresh=1)
+    ax.set_ylim(bottom=-0.08)
     ax.set_xlabel("expected false alerts E")
     ax.set_ylabel("observed / expected (O/E)")
     ax.legend(loc="upper right", fontsize="small")
