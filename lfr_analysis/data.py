@@ -48,6 +48,10 @@ QUALITY_FLAGS: dict[str, str] = {
     "location_split_across_pages": (
         "the location cell continues at the top of the next page; the parts were joined"
     ),
+    "location_incomplete": (
+        "the printed location ends in a comma: the rest of the cell is missing from the PDF "
+        "(e.g. 'Powis St,' at the foot of a page, 12/12/24)"
+    ),
     "alert_split_inconsistent": (
         "true + false alerts differ from the printed total alerts (kept as printed)"
     ),
@@ -570,6 +574,38 @@ BOROUGH_ALIASES = {
 }
 
 NAMED_BASIS = "named in Met location text"
+SAME_TEXT_BASIS = (
+    "inferred: same location text as a transcribed Met row (transcriber's or compiler's assignment)"
+)
+
+
+def _location_key(location: str) -> str:
+    return re.sub(r"\s+", " ", location.replace("\u2019", "'")).strip().lower()
+
+
+def boroughs_by_location(secondary: pd.DataFrame | None) -> dict[str, str]:
+    """Return location text -> borough from the transcribed rows, where unambiguous.
+
+    Parameters
+    ----------
+    secondary : pandas.DataFrame or None
+        :func:`load_secondary_rows`.
+
+    Returns
+    -------
+    dict
+        Lower-cased location text (curly apostrophes straightened) -> official borough
+        name, for location texts always given the same borough.
+    """
+    if secondary is None:
+        return {}
+    found: dict[str, set[str]] = {}
+    for location, borough in zip(secondary["location"], secondary["borough"], strict=True):
+        if isinstance(borough, str) and borough:
+            found.setdefault(_location_key(location), set()).add(
+                BOROUGH_ALIASES.get(borough, borough)
+            )
+    return {key: next(iter(names)) for key, names in found.items() if len(names) == 1}
 
 
 def named_borough(location: str) -> str | None:
@@ -600,23 +636,29 @@ def assign_ids(rows: list[dict], prefix: str = "MET") -> None:
         row["deployment_id"] = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-def primary_rows(document, source) -> list[dict]:
+def primary_rows(document, source, known_boroughs: dict[str, str] | None = None) -> list[dict]:
     """Turn a parsed PDF into rows of ``deployments.csv`` (without ids).
 
     Parameters
     ----------
     document : lfr_analysis.sources.met.ParsedDocument
     source : lfr_analysis.sources.met.SourceDocument
+    known_boroughs : dict, optional
+        :func:`boroughs_by_location`, used when the location names no borough.
     """
+    known_boroughs = known_boroughs or {}
     rows = []
     for parsed in document.rows:
         row = {c.name: None for c in DEPLOYMENT_COLUMNS}
         row.update({k: v for k, v in parsed.values.items() if k in row})
-        borough = named_borough(row["location"])
+        borough, basis = named_borough(row["location"]), NAMED_BASIS
+        if borough is None:
+            borough = known_boroughs.get(_location_key(row["location"]))
+            basis = SAME_TEXT_BASIS
         row.update(
             force=FORCE,
             borough=borough,
-            borough_basis=NAMED_BASIS if borough else None,
+            borough_basis=basis if borough else None,
             source_type="primary",
             source_table=(
                 f"{document.file_name}, page {parsed.page}, deployment row {parsed.number}"
@@ -696,8 +738,9 @@ def build_deployments(documents, secondary: pd.DataFrame | None) -> pd.DataFrame
         Rows sorted by date, then source order; columns as :data:`DEPLOYMENT_COLUMNS`.
     """
     rows: list[dict] = []
+    known_boroughs = boroughs_by_location(secondary)
     for source, document in documents:
-        rows.extend(primary_rows(document, source))
+        rows.extend(primary_rows(document, source, known_boroughs))
     last_primary = max((row["date"] for row in rows), default=None)
     if secondary is not None:
         rows.extend(secondary_rows(secondary, after=last_primary))

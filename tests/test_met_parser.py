@@ -236,6 +236,7 @@ def test_every_flag_the_parser_can_set_is_documented():
         "arrests_include_disposals",
         "counts_printed_na",
         "location_split_across_pages",
+        "location_incomplete",
         "alert_split_inconsistent",
         "disposal_columns_identical",
         "date_out_of_sequence",
@@ -359,6 +360,9 @@ def test_2023_24_known_quirks_are_flagged(parsed):
     assert all("disposal_columns_identical" in r.flags for r in document.rows)
     assert sum("alert_split_inconsistent" in r.flags for r in document.rows) == 1
     assert sum("date_out_of_sequence" in r.flags for r in document.rows) == 1
+    # Printed at the foot of page 7 as "Powis St," with nothing after the comma.
+    cut = _find(document, date(2024, 12, 12), "Powis St,")
+    assert "location_incomplete" in cut.flags
     assert {r.values["threshold"] for r in document.rows} == {0.6, 0.62, 0.64}
 
 

@@ -642,6 +642,7 @@ def flag_quirks(rows: list[ParsedRow]) -> None:
     :data:`lfr_analysis.data.QUALITY_FLAGS`.
     """
     _flag_alert_split(rows)
+    _flag_incomplete_locations(rows)
     _flag_identical_disposals(rows)
     _flag_date_sequence(rows)
     _flag_watchlist_outliers(rows)
@@ -658,6 +659,12 @@ def _flag_alert_split(rows: list[ParsedRow]) -> None:
         parts = (v.get("alerts"), v.get("true_alerts"), v.get("false_alerts"))
         if None not in parts and parts[1] + parts[2] != parts[0]:
             _add(row, "alert_split_inconsistent")
+
+
+def _flag_incomplete_locations(rows: list[ParsedRow]) -> None:
+    for row in rows:
+        if (row.values.get("location") or "").endswith(","):
+            _add(row, "location_incomplete")
 
 
 def _flag_identical_disposals(rows: list[ParsedRow]) -> None:
