@@ -283,7 +283,8 @@ def explorer_overview_figure(
     left.set_ylim(0, 1)
     left.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
     left.set_ylabel("share of alerts that are true")
-    left.legend(fontsize="small")
+    left.legend(fontsize="small", loc="lower right")
+    right.set_yscale("log")
     right.set_xlabel("watchlist size (entries)")
     right.set_ylabel(f"expected false alerts in {int(faces_seen):,} faces")
     right.legend(fontsize="small")
@@ -349,7 +350,11 @@ def show_explorer(
             value=watchlist_size, min=500, max=20_000, step=500, description="watchlist"
         ),
         "faces_seen": widgets.IntSlider(
-            value=faces_seen, min=1_000, max=100_000, step=1_000, description="faces seen"
+            value=faces_seen,
+            min=1_000,
+            max=max(100_000, 2 * int(faces_seen)),
+            step=1_000,
+            description="faces seen",
         ),
         "tpir": widgets.FloatSlider(value=tpir, min=0.5, max=1.0, step=0.01, description="TPIR"),
     }
