@@ -47,7 +47,7 @@ LEDGER_FILE = "claims.csv"
 #: Relative distance from the published value within which a figure counts as ``close``.
 CLOSE_TOLERANCE = 0.05
 
-#: How far (days) the nearest-window search moves the start and the end of a period.
+#: The most (days) the nearest-window search moves the start or the end of a period.
 WINDOW_SEARCH_DAYS = 62
 
 #: The Met's operational deployment record begins with the 2020-22 grid; the 2016-19
@@ -57,6 +57,14 @@ RECORD_COVERAGE_START = pd.Timestamp("2020-01-01")
 #: In the nearest-match search, changing one definition (primary rows only, per alert
 #: instead of per face) costs as much as moving the window by this many days.
 DEFINITION_COST_DAYS = 30
+
+#: In the same search, moving both the start and the end costs this many days more than
+#: moving one of them (a published period usually has one uncertain end).
+BOTH_ENDS_COST_DAYS = 15
+
+#: Quality flags (``quality_flags`` of the deployment table) of rows whose date or counts
+#: are suspect; the search tries leaving them out.
+SUSPECT_FLAGS = ("date_out_of_sequence",)
 
 RECORD_FORCE = "Metropolitan Police Service"
 
@@ -478,6 +486,8 @@ class Recipe:
         ``(key, op, value)`` triples from :func:`parse_filter`.
     include_secondary : bool
         Include rows transcribed by third parties (``source_type == "secondary"``).
+    exclude_flags : tuple of str
+        Leave out rows whose ``quality_flags`` include any of these.
     """
 
     metric: str
@@ -485,12 +495,14 @@ class Recipe:
     end: pd.Timestamp
     filters: tuple = ()
     include_secondary: bool = True
+    exclude_flags: tuple = ()
 
     def describe(self) -> str:
         """One line saying what the recipe computes."""
         parts = [f"{self.metric}, {self.start.date()} to {self.end.date()}"]
         parts += [f"{k}{op}{v}" for k, op, v in self.filters]
         parts.append("all rows" if self.include_secondary else "primary rows only")
+        parts += [f"without rows flagged {flag}" for flag in self.exclude_flags]
         return "; ".join(parts)
 
 
@@ -513,12 +525,15 @@ class Recomputation:
     notes: list[str] = field(default_factory=list)
 
 
-def select_rows(deployments: pd.DataFrame, filters, *, include_secondary=True) -> pd.DataFrame:
-    """Return the rows of ``deployments`` that pass ``filters`` (dates not applied)."""
+def select_rows(deployments: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
+    """Return the rows of ``deployments`` that ``recipe`` keeps, before dates are applied."""
     keep = pd.Series(True, index=deployments.index)
-    if not include_secondary:
+    if not recipe.include_secondary:
         keep &= deployments["source_type"].eq("primary")
-    for key, _, value in filters:
+    if recipe.exclude_flags:
+        flags = deployments["quality_flags"].fillna("").str.split(";")
+        keep &= ~flags.map(lambda row: any(f.strip() in recipe.exclude_flags for f in row))
+    for key, _, value in recipe.filters:
         if key == "place":
             pattern = "|".join(re.escape(p.strip()) for p in value.split("|"))
             text = deployments["location"].fillna("")
@@ -553,7 +568,7 @@ def recompute(deployments: pd.DataFrame, recipe: Recipe, *, alpha: float = 0.05)
     """
     if recipe.metric not in RECORD_METRICS:
         raise ValueError(f"metric {recipe.metric!r} is not in the record {tuple(RECORD_METRICS)}")
-    rows = select_rows(deployments, recipe.filters, include_secondary=recipe.include_secondary)
+    rows = select_rows(deployments, recipe)
     rows = rows[(rows["date"] >= recipe.start) & (rows["date"] <= recipe.end)]
     numerator_col, denominator_col = RECORD_METRICS[recipe.metric]
     result = dict(numerator=None, denominator=None, rows_missing=0)
@@ -615,7 +630,7 @@ def window_values(deployments, recipe: Recipe, starts, ends) -> np.ndarray:
     numpy.ndarray
         Shape ``(len(starts), len(ends))``; NaN where the window is empty or inverted.
     """
-    rows = select_rows(deployments, recipe.filters, include_secondary=recipe.include_secondary)
+    rows = select_rows(deployments, recipe)
     rows = rows.sort_values("date", kind="stable")
     dates = rows["date"].to_numpy(dtype="datetime64[ns]")
     lo = np.searchsorted(dates, np.asarray(starts, dtype="datetime64[ns]"), side="left")
@@ -655,17 +670,30 @@ def _in_unit(value: float, metric: str, unit: str) -> float:
     return to_unit(value, unit) if metric in _RATE_METRICS else value
 
 
+def search_days(recipe: Recipe) -> int:
+    """How far the nearest-window search moves a period's start and end.
+
+    A sixth of the period's length, at least 7 days and at most
+    :data:`WINDOW_SEARCH_DAYS`: the boundaries of a year are less certain than those of a
+    day, and a one-day figure should not be matched to another week's deployments.
+    """
+    length = (recipe.end - recipe.start).days + 1
+    return int(min(WINDOW_SEARCH_DAYS, max(7, length // 6)))
+
+
 def alternatives(
     deployments, recipe: Recipe, figure: dict, *, end_known: bool = True, keep: int = 10
 ) -> list[Alternative]:
     """Try nearby windows and other definitions; return the best ``keep``, best first.
 
-    Starts move by up to :data:`WINDOW_SEARCH_DAYS` days to any deployment date; ends move
-    as far, or to any later deployment date (a running total from the same start). The
-    definitions tried are all rows or primary rows only and, for a rate, per face and per
-    alert. Candidates that reproduce the figure come first, cheapest first (days moved
-    plus :data:`DEFINITION_COST_DAYS` per changed definition); then the others by how
-    near they come.
+    Starts move by up to :func:`search_days` days to any deployment date; ends move as
+    far, or to any later deployment date (a running total from the same start). The
+    definitions tried (:func:`_definitions`) are all rows or primary rows only, with or
+    without rows flagged :data:`SUSPECT_FLAGS` and, for a rate, per face or per alert.
+    The figure's own window and definition is not a candidate. Candidates that reproduce
+    the figure come first, cheapest first: days moved, plus :data:`BOTH_ENDS_COST_DAYS`
+    when both ends move, plus :data:`DEFINITION_COST_DAYS` per changed definition. The
+    others follow, nearest value first.
 
     Parameters
     ----------
@@ -684,54 +712,79 @@ def alternatives(
     -------
     list of Alternative
     """
-    span = pd.Timedelta(days=WINDOW_SEARCH_DAYS)
+    span = pd.Timedelta(days=search_days(recipe) if end_known else WINDOW_SEARCH_DAYS)
     dates = pd.DatetimeIndex(sorted(deployments["date"].dropna().unique()))
     starts = _candidate_days(dates, recipe.start, span)
-    ends = _candidate_days(dates, recipe.end, span).union(dates[dates >= recipe.start])
+    later = dates[dates >= (recipe.end if end_known else recipe.start)]
+    ends = _candidate_days(dates, recipe.end, span).union(later)
     start_shift = np.abs((starts - recipe.start).days.to_numpy())[:, None]
     end_shift = np.abs((ends - recipe.end).days.to_numpy())[None, :]
-    shift = start_shift + (end_shift if end_known else 0 * end_shift)
+    if not end_known:
+        end_shift = 0 * end_shift
+    shift = start_shift + end_shift
+    both = (start_shift > 0) & (end_shift > 0)
     valid_order = starts.to_numpy()[:, None] <= ends.to_numpy()[None, :]
     low, high = _acceptance_bounds(figure)
-    metrics = list(_RATE_METRICS) if recipe.metric in _RATE_METRICS else [recipe.metric]
     parts = []
-    for metric in metrics:
-        for include_secondary in (True, False):
-            variant = Recipe(metric, recipe.start, recipe.end, recipe.filters, include_secondary)
-            raw = window_values(deployments, variant, starts.values, ends.values)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                values = _in_unit_array(raw, metric, figure["unit"])
-            ok = np.isfinite(values) & valid_order
-            accepted = ok & (values >= low) & (values < high)
-            gap = np.where(values < low, low - values, values - high) / abs(figure["value"])
-            i, j = np.nonzero(ok)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "rejected": ~accepted[i, j],
-                        "gap": np.where(accepted[i, j], 0.0, gap[i, j]),
-                        "changes": _changes(variant, recipe),
-                        "shift": shift[i, j],
-                        "metric": metric,
-                        "include_secondary": include_secondary,
-                        "i": i,
-                        "j": j,
-                        "value": values[i, j],
-                    }
-                )
+    for number, variant in enumerate(_definitions(recipe)):
+        raw = window_values(deployments, variant, starts.values, ends.values)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = _in_unit_array(raw, variant.metric, figure["unit"])
+        ok = np.isfinite(values) & valid_order
+        if number == 0 and end_known:  # the figure's own definition: leave its window out
+            ok &= shift > 0
+        accepted = ok & (values >= low) & (values < high)
+        gap = np.where(values < low, low - values, values - high) / abs(figure["value"])
+        i, j = np.nonzero(ok)
+        cost = shift + BOTH_ENDS_COST_DAYS * both + DEFINITION_COST_DAYS * _changes(variant, recipe)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rejected": ~accepted[i, j],
+                    "gap": np.where(accepted[i, j], 0.0, gap[i, j]),
+                    "cost": cost[i, j],
+                    "variant": number,
+                    "i": i,
+                    "j": j,
+                    "value": values[i, j],
+                }
             )
+        )
     table = pd.concat(parts, ignore_index=True)
-    # accepted: lowest cost (days moved + DEFINITION_COST_DAYS per changed definition);
-    # rejected: nearest value first, then lowest cost
-    table["cost"] = table["shift"] + DEFINITION_COST_DAYS * table["changes"]
     table["first"] = np.where(table["rejected"], table["gap"], table["cost"])
     table = table.sort_values(["rejected", "first", "cost"], kind="stable")
+    variants = _definitions(recipe)
     found = []
     for row in table.head(keep).itertuples(index=False):
-        alt = Recipe(row.metric, starts[row.i], ends[row.j], recipe.filters, row.include_secondary)
+        base = variants[row.variant]
+        alt = Recipe(
+            base.metric,
+            starts[row.i],
+            ends[row.j],
+            base.filters,
+            base.include_secondary,
+            base.exclude_flags,
+        )
         ok = accepts(figure["value"], figure["step"], figure["qualifier"], float(row.value))
-        found.append(Alternative(alt, float(row.value), ok, int(row.shift)))
+        found.append(Alternative(alt, float(row.value), ok, int(shift[row.i, row.j])))
     return found
+
+
+def _definitions(recipe: Recipe) -> list[Recipe]:
+    """The figure's own definition first, then the other definitions to try."""
+    metrics = [recipe.metric]
+    if recipe.metric in _RATE_METRICS:
+        metrics += [m for m in _RATE_METRICS if m != recipe.metric]
+    variants = []
+    for metric in metrics:
+        for include_secondary in (recipe.include_secondary, not recipe.include_secondary):
+            for flags in (recipe.exclude_flags, () if recipe.exclude_flags else SUSPECT_FLAGS):
+                variants.append(
+                    Recipe(
+                        metric, recipe.start, recipe.end, recipe.filters, include_secondary, flags
+                    )
+                )
+    return variants
 
 
 def _acceptance_bounds(figure) -> tuple[float, float]:
@@ -763,8 +816,10 @@ def _candidate_days(dates, centre, span):
 
 
 def _changes(candidate: Recipe, original: Recipe) -> int:
-    return int(candidate.metric != original.metric) + int(
-        candidate.include_secondary != original.include_secondary
+    return (
+        int(candidate.metric != original.metric)
+        + int(candidate.include_secondary != original.include_secondary)
+        + int(candidate.exclude_flags != original.exclude_flags)
     )
 
 

@@ -25,7 +25,8 @@ from lfr_analysis.validation import DataValidationError
 #   d1  2024-01-05  North End, Croydon 10000  10      0      5        primary
 #   d2  2024-01-20  Sutton High St     20000  8       1      4        primary
 #   d3  2024-02-10  Woolwich           30000  12      0      6        primary
-#   d4  2024-03-01  Croydon            15000  5       1      <NA>     secondary
+#   d4  2024-03-01  Croydon            15000  5       1      <NA>     secondary (flagged
+#                                                                    date_out_of_sequence)
 #   d5  2024-03-15  Oxford Circus      25000  7       0      3        secondary
 #   d6  2024-04-10  Stratford          5000   2       0      1        secondary
 # Jan-Mar totals: 5 deployments, faces 100,000, alerts 42, false alerts 2,
@@ -56,6 +57,7 @@ def synthetic_deployments() -> pd.DataFrame:
             "false_alerts": pd.array([0, 1, 0, 1, 0, 0], dtype="Int64"),
             "arrests": pd.array([5, 4, 6, None, 3, 1], dtype="Int64"),
             "source_type": ["primary"] * 3 + ["secondary"] * 3,
+            "quality_flags": [np.nan, np.nan, np.nan, "date_out_of_sequence", np.nan, np.nan],
         }
     )
     return frame
@@ -258,21 +260,20 @@ def test_status_close_gives_reason_and_nearest_window(deployments):
 
 
 def test_status_contradicted_with_nearest_window(deployments):
-    # 9 arrests "in Jan-Feb 2024": the record gives 15; only January (5 + 4) gives 9
+    # 9 arrests "in 1-15 Jan 2024": the record gives 5 (d1); to 20 Jan (d2) it gives 9
     row = claims.assess(
         figure(
             metric="arrests",
             unit="arrests",
             value_as_published="9",
             value=9.0,
-            period_end="2024-02-29",
+            period_end="2024-01-15",
         ),
         deployments,
     )
     assert row["status"] == "contradicted"
-    assert row["recomputed"] == 15
-    assert row["nearest_match"].startswith("arrests, 2024-01-01 to 2024-01-20; all rows")
-    assert row["nearest_match"].endswith("(reproduces)")
+    assert row["recomputed"] == 5
+    assert row["nearest_match"] == "arrests, 2024-01-01 to 2024-01-20; all rows (reproduces)"
     assert row["nearest_value"] == 9
 
 
@@ -290,6 +291,25 @@ def test_nearest_prefers_a_definition_over_a_long_shift(deployments):
     assert row["status"] == "contradicted"
     assert "primary rows only" in row["nearest_match"]
     assert "2024-01-01 to 2024-03-31" in row["nearest_match"]
+
+
+def test_nearest_can_leave_out_rows_flagged_as_suspect(deployments):
+    # 4 deployments in Jan-Mar: the record has 5, one of them flagged as misdated
+    row = claims.assess(figure(value=4.0, value_as_published="4"), deployments)
+    assert row["status"] == "contradicted"
+    assert row["nearest_match"] == (
+        "deployments, 2024-01-01 to 2024-03-31; all rows; "
+        "without rows flagged date_out_of_sequence (reproduces)"
+    )
+
+
+def test_search_days_scale_with_the_period():
+    day = pd.Timestamp("2024-04-09")
+    assert claims.search_days(claims.Recipe("arrests", day, day)) == 7
+    year = claims.Recipe("arrests", pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    assert claims.search_days(year) == 61
+    long = claims.Recipe("arrests", pd.Timestamp("2020-01-01"), pd.Timestamp("2024-12-31"))
+    assert claims.search_days(long) == claims.WINDOW_SEARCH_DAYS
 
 
 @pytest.mark.parametrize(
