@@ -562,6 +562,21 @@ def _drop_or_refuse_missing(deployments, columns, id_col, missing):
     )
 
 
+def _count_column(frame: pd.DataFrame, column: str, id_col: str, minimum: int = 0) -> np.ndarray:
+    """Return a column of whole numbers >= ``minimum`` as floats, or raise naming the row."""
+    values = pd.to_numeric(frame[column], errors="coerce").astype("float64").to_numpy()
+    raw = frame[column].to_numpy(dtype=object)
+    bad = ~np.isfinite(values) | (values != np.floor(values)) | (values < minimum)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        label = frame[id_col].iloc[i] if id_col in frame.columns else frame.index[i]
+        raise ValueError(
+            f"column {column!r}, deployment {label!r}: value {raw[i]!r} is not a whole number "
+            f">= {minimum}"
+        )
+    return values
+
+
 def _prepare(deployments, reference, *, scaling, alpha, allow_threshold_mismatch, missing, cols):
     faces, false_alerts, watchlist, threshold_col, id_col = cols
     _check_alpha(alpha)
@@ -574,14 +589,21 @@ def _prepare(deployments, reference, *, scaling, alpha, allow_threshold_mismatch
     )
     if used.empty:
         raise ValueError("no deployments left to compare")
-    observed = pd.to_numeric(used[false_alerts]).astype("int64")
-    if (observed < 0).any():
-        raise ValueError(f"column {false_alerts!r} has negative values")
+    observed = _count_column(used, false_alerts, id_col)
+    faces_seen = _count_column(used, faces, id_col)
+    _count_column(used, watchlist, id_col)
+    too_many = observed > faces_seen
+    if too_many.any():
+        i = int(np.flatnonzero(too_many)[0])
+        label = used[id_col].iloc[i] if id_col in used.columns else used.index[i]
+        raise ValueError(
+            f"deployment {label!r}: {false_alerts} ({observed[i]:.0f}) exceed {faces} "
+            f"({faces_seen[i]:.0f})"
+        )
     expected = expected_false_alerts(
         used, reference, scaling, faces=faces, watchlist=watchlist, alpha=alpha
     )
-    frame = used.assign(_observed=observed, _expected=expected)
-    frame["_faces"] = pd.to_numeric(used[faces]).astype("float64")
+    frame = used.assign(_observed=observed.astype("int64"), _expected=expected, _faces=faces_seen)
     return frame, excluded
 
 

@@ -15,6 +15,8 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import optimize, stats
 
 from lfr_analysis import predictions as pr
@@ -276,6 +278,22 @@ def test_bad_alpha_is_refused(refs, bad):
         pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"], alpha=bad)
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("false_alerts", 2.5, r"column 'false_alerts', deployment 'd1': value 2.5 is not a whole"),
+        ("faces_seen", -3, r"column 'faces_seen', deployment 'd1': value -3 is not a whole"),
+        ("watchlist_size", "many", r"column 'watchlist_size', deployment 'd1': value 'many'"),
+        ("false_alerts", 4_000_000, r"deployment 'd1': false_alerts \(4000000\) exceed"),
+    ],
+)
+def test_bad_counts_are_refused_naming_column_and_deployment(refs, column, value, message):
+    frame = ANNUAL.astype({column: object})
+    frame.loc[0, column] = value
+    with pytest.raises(ValueError, match=message):
+        pr.observed_vs_expected(frame, refs["npl2023_t060"])
+
+
 def test_missing_columns_are_named(refs):
     with pytest.raises(ValueError, match=r"lack column\(s\) \['faces_seen'\]"):
         pr.observed_vs_expected(ANNUAL.drop(columns="faces_seen"), refs["npl2023_t060"])
@@ -430,3 +448,32 @@ def test_share_vs_benchmark_by_hand():
     assert out["lowest_consistent_share"] == pytest.approx(share, rel=1e-7)
     with pytest.raises(ValueError, match="benchmark_share"):
         pr.share_vs_benchmark(8, 10, 1.2)
+
+
+# ------------------------------------------------------------------------ properties
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    faces=st.lists(st.integers(1, 200_000), min_size=1, max_size=6),
+    watchlist=st.integers(1_000, 20_000),
+    false_alerts=st.integers(0, 40),
+)
+def test_intervals_are_ordered_contain_the_estimate_and_nest(faces, watchlist, false_alerts):
+    refs = pr.load_references(verify_checksum=False)
+    rows = [(f"d{i}", "2024-01-01", watchlist, 0.6, n, 0) for i, n in enumerate(faces)]
+    frame = deployments(rows)
+    frame.loc[0, "false_alerts"] = min(false_alerts, faces[0])
+    narrow = pr.observed_vs_expected(frame, refs["npl2023_t060"], alpha=0.10).iloc[0]
+    wide = pr.observed_vs_expected(frame, refs["npl2023_t060"], alpha=0.01).iloc[0]
+    for out in (narrow, wide):
+        assert 0 <= out["ratio_lower"] <= out["ratio"] <= out["ratio_upper"]
+        assert 0 <= out["ratio_lower_cond"] <= out["ratio"] <= out["ratio_upper_cond"]
+        for p in ("p_two_sided", "p_more", "p_fewer", "p_cond_two_sided", "p_cond_more"):
+            assert 0 <= out[p] <= 1
+    assert (
+        wide["ratio_lower"] <= narrow["ratio_lower"]
+        and narrow["ratio_upper"] <= wide["ratio_upper"]
+    )
+    assert wide["ratio_lower_cond"] <= narrow["ratio_lower_cond"]
+    assert narrow["ratio_upper_cond"] <= wide["ratio_upper_cond"]
