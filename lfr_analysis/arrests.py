@@ -1184,5 +1184,15 @@ def plot_counts(
     ax.set_yticks(ys, data[label].astype(str))
     ax.set_xlim(left=0)
     if note:
-        ax.figure.text(0.01, 0.005, note, fontsize="x-small", ha="left", va="bottom", wrap=True)
+        ax.annotate(
+            note,
+            xy=(0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -40),
+            textcoords="offset points",
+            fontsize="x-small",
+            ha="left",
+            va="top",
+            wrap=True,
+        )
     return ax
