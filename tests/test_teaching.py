@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 
 import matplotlib
@@ -190,3 +191,30 @@ def test_widgets_display_with_a_readable_fallback(monkeypatch):
     assert bundles and bundles[-1]["text/plain"] == teaching.WIDGET_FALLBACK_TEXT
     assert "application/vnd.jupyter.widget-view+json" in bundles[-1]
     plt.close("all")
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """Names a cell assigns and names it reads (notebook magics are not used here)."""
+    stored, loaded = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
+    return stored, loaded
+
+
+def test_teaching_notebook_runs_without_its_solutions():
+    # The student copy must still run top to bottom: no cell outside the solutions may read
+    # a name that only a solution cell defines.
+    teacher = nbformat.read(TEACHING_NOTEBOOK, as_version=4)
+    defined_elsewhere, defined_in_solutions, used_outside = set(), set(), set()
+    for cell in teacher.cells:
+        if cell.cell_type != "code":
+            continue
+        stored, loaded = _names(cell.source)
+        if teaching.SOLUTION_TAG in cell.metadata.get("tags", []):
+            defined_in_solutions |= stored
+        else:
+            defined_elsewhere |= stored
+            used_outside |= loaded
+    only_in_solutions = defined_in_solutions - defined_elsewhere
+    assert not (only_in_solutions & used_outside)
