@@ -789,3 +789,189 @@ def table_text(frame: pd.DataFrame) -> str:
     for record in frame.astype(object).itertuples(index=False):
         writer.writerow([format_cell(v) for v in record])
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------- summaries
+
+
+def split_flags(flags: pd.Series) -> pd.DataFrame:
+    """Return one (row index, flag) pair per flag set in a ``quality_flags`` column."""
+    pairs = [
+        (index, flag)
+        for index, text in flags.items()
+        if isinstance(text, str) and text
+        for flag in text.split(";")
+    ]
+    return pd.DataFrame(pairs, columns=["row", "flag"])
+
+
+def flag_counts(deployments: pd.DataFrame) -> pd.DataFrame:
+    """Count the rows carrying each quality flag, by source type, with the flag's meaning.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        As returned by :func:`load_deployments` or :func:`load_other_deployments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by flag: one column of row counts per source type, and ``meaning``.
+    """
+    pairs = split_flags(deployments["quality_flags"])
+    pairs["source_type"] = deployments.loc[pairs["row"], "source_type"].to_numpy()
+    table = pairs.pivot_table(
+        index="flag", columns="source_type", values="row", aggfunc="count", fill_value=0
+    )
+    table.columns.name = None
+    table["meaning"] = [QUALITY_FLAGS[flag] for flag in table.index]
+    return table
+
+
+def monthly_activity(deployments: pd.DataFrame) -> pd.DataFrame:
+    """Deployments, faces seen and alerts per calendar month and source type.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        As returned by :func:`load_deployments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (month, source_type) with ``deployments``, and for each of
+        ``faces_seen``, ``alerts``, ``false_alerts`` the sum over rows where it is known
+        and the number of rows where it is unknown (``<name>_unknown``): unknown counts
+        are never treated as 0.
+    """
+    frame = deployments.assign(month=deployments["date"].dt.to_period("M"))
+    grouped = frame.groupby(["month", "source_type"])
+    result = grouped.size().rename("deployments").to_frame()
+    for name in ("faces_seen", "alerts", "false_alerts"):
+        result[name] = grouped[name].sum(min_count=1).astype("Int64")
+        result[f"{name}_unknown"] = grouped[name].agg(lambda s: int(s.isna().sum()))
+    return result.reset_index()
+
+
+def coverage(deployments: pd.DataFrame) -> pd.DataFrame:
+    """Rows, dates and how many rows carry each key field, per source document.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source (the PDF file name, or 'secondary transcription') with
+        ``source_type``, ``rows``, ``first``, ``last`` and the number of rows with a known
+        ``watchlist_size``, ``threshold``, ``faces_seen``, ``false_alerts``,
+        ``true_alerts``, ``arrests``.
+    """
+    document = deployments["source_table"].str.split(",").str[0]
+    document = document.where(deployments["source_type"] == "primary", "secondary transcription")
+    frame = deployments.assign(document=document)
+    known = ["watchlist_size", "threshold", "faces_seen", "false_alerts", "true_alerts", "arrests"]
+    grouped = frame.groupby("document", sort=False)
+    result = grouped.agg(
+        source_type=("source_type", "first"),
+        rows=("deployment_id", "size"),
+        first=("date", "min"),
+        last=("date", "max"),
+    )
+    for name in known:
+        result[f"with_{name}"] = grouped[name].agg(lambda s: int(s.notna().sum()))
+    return result
+
+
+def settings_by_threshold(deployments: pd.DataFrame) -> pd.DataFrame:
+    """First and last date, deployments and watchlist range for each threshold setting.
+
+    Only rows with a printed threshold (the Met's PDFs from 2023) are counted.
+    """
+    frame = deployments.dropna(subset=["threshold"])
+    return frame.groupby("threshold").agg(
+        deployments=("deployment_id", "size"),
+        first=("date", "min"),
+        last=("date", "max"),
+        watchlist_min=("watchlist_size", "min"),
+        watchlist_max=("watchlist_size", "max"),
+    )
+
+
+def plot_monthly_activity(activity: pd.DataFrame, colours: dict[str, str]):
+    """Plot deployments, faces seen and alerts per month, primary and secondary stacked.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        :func:`monthly_activity`.
+    colours : dict
+        Colour per source type (``"primary"``, ``"secondary"``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    months = pd.period_range(activity["month"].min(), activity["month"].max(), freq="M")
+    x = months.to_timestamp()
+    panels = [
+        ("deployments", "Deployments per month"),
+        ("faces_seen", "Faces seen per month (Met estimate)"),
+        ("alerts", "Alerts per month"),
+    ]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 7.5), sharex=True)
+    for ax, (column, title) in zip(axes, panels, strict=True):
+        bottom = pd.Series(0.0, index=months)
+        for source in ("primary", "secondary"):
+            part = activity[activity["source_type"] == source].set_index("month")[column]
+            values = part.reindex(months).astype("Float64").fillna(0).astype(float)
+            ax.bar(x, values, width=25, bottom=bottom, color=colours[source], label=source)
+            bottom = bottom + values
+        ax.set_title(title, loc="left")
+    axes[0].legend(title="source_type", loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_settings(deployments: pd.DataFrame, colours: dict[str, str]):
+    """Plot watchlist size and threshold setting of each primary deployment over time.
+
+    Rows flagged ``watchlist_size_outlier`` or ``date_out_of_sequence`` are circled; the
+    threshold's step line skips rows whose date is out of sequence.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    frame = deployments[deployments["source_type"] == "primary"]
+    flags = frame["quality_flags"].fillna("")
+    odd = flags.str.contains("watchlist_size_outlier|date_out_of_sequence")
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    top.plot(frame["date"], frame["watchlist_size"], ".", color=colours["primary"])
+    top.plot(
+        frame.loc[odd, "date"],
+        frame.loc[odd, "watchlist_size"],
+        "o",
+        mfc="none",
+        color=colours["secondary"],
+        label="flagged (outlier or out-of-sequence date)",
+    )
+    top.set_ylabel("watchlist size (people)")
+    top.set_title("Watchlist size per deployment", loc="left")
+    top.legend(loc="upper left")
+    dated = frame[~flags.str.contains("date_out_of_sequence")]
+    bottom.step(dated["date"], dated["threshold"], where="post", color=colours["primary"])
+    bottom.plot(frame["date"], frame["threshold"], ".", color=colours["primary"])
+    bottom.plot(
+        frame.loc[odd, "date"],
+        frame.loc[odd, "threshold"],
+        "o",
+        mfc="none",
+        color=colours["secondary"],
+    )
+    bottom.set_yticks([0.60, 0.62, 0.64])
+    bottom.set_ylabel("minimum threshold setting")
+    bottom.set_title("Threshold setting per deployment (printed from 2023)", loc="left")
+    fig.tight_layout()
+    return fig

@@ -358,3 +358,54 @@ def test_import_reference_reproduces_the_committed_files():
     ):
         committed = (paths.data_dir() / name).read_text(encoding="utf-8")
         assert data.table_text(frame) == committed, name
+
+
+# ------------------------------------------------------------------------ summaries
+
+
+def _tiny():
+    """Four rows written out by hand: two primary in Jan 2024, one in Feb, one secondary."""
+    return pd.DataFrame(
+        {
+            "deployment_id": ["a", "b", "c", "d"],
+            "date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-01", "2024-02-03"]),
+            "source_type": ["primary", "primary", "primary", "secondary"],
+            "source_table": ["x.pdf, page 1", "x.pdf, page 1", "y.pdf, page 2", "compiled"],
+            "faces_seen": pd.array([1000, None, 500, 200], dtype="Int64"),
+            "alerts": pd.array([3, 2, 0, 1], dtype="Int64"),
+            "false_alerts": pd.array([1, 0, 0, None], dtype="Int64"),
+            "true_alerts": pd.array([2, 2, 0, None], dtype="Int64"),
+            "arrests": pd.array([1, 1, 0, 0], dtype="Int64"),
+            "watchlist_size": pd.array([10, 12, 14, None], dtype="Int64"),
+            "threshold": [0.6, 0.6, 0.64, float("nan")],
+            "quality_flags": ["", "date_out_of_sequence", None, "secondary_transcription"],
+        }
+    )
+
+
+def test_monthly_activity_never_counts_unknown_as_zero():
+    activity = data.monthly_activity(_tiny()).set_index(["month", "source_type"])
+    january = activity.loc[(pd.Period("2024-01"), "primary")]
+    # faces: 1000 + unknown -> sum 1000 over the known row, 1 unknown
+    assert (january["deployments"], january["faces_seen"], january["faces_seen_unknown"]) == (
+        2,
+        1000,
+        1,
+    )
+    assert (january["alerts"], january["false_alerts"]) == (5, 1)
+    february = activity.loc[(pd.Period("2024-02"), "secondary")]
+    assert pd.isna(february["false_alerts"]) and february["false_alerts_unknown"] == 1
+
+
+def test_coverage_and_settings_and_flag_counts():
+    tiny = _tiny()
+    table = data.coverage(tiny)
+    assert table.loc["x.pdf", "rows"] == 2 and table.loc["x.pdf", "with_faces_seen"] == 1
+    assert table.loc["secondary transcription", "with_watchlist_size"] == 0
+    settings = data.settings_by_threshold(tiny)
+    assert settings.loc[0.6, "deployments"] == 2
+    assert (settings.loc[0.6, "watchlist_min"], settings.loc[0.6, "watchlist_max"]) == (10, 12)
+    flags = data.flag_counts(tiny)
+    assert flags.loc["date_out_of_sequence", "primary"] == 1
+    assert flags.loc["secondary_transcription", "secondary"] == 1
+    assert flags.loc["secondary_transcription", "primary"] == 0
