@@ -29,7 +29,7 @@ import pandas as pd
 from lfr_analysis import data, paths
 from lfr_analysis.sources import met
 
-USER_AGENT = "lfr-analysis (research; https://github.com/) urllib"
+USER_AGENT = "lfr-analysis/0.1 (research use; Python urllib)"
 REFERENCE_FILE = "deployments_secondary_and_other.csv"
 
 

@@ -404,3 +404,30 @@ def test_known_checksums_match_the_pdfs_found():
         if path is None:
             pytest.skip(f"{document.file_names[0]} not found in {paths.sources_dir()}")
         assert met.sha256_file(path) in document.known_versions
+
+
+@pytest.mark.needs_sources
+def test_data_build_check_passes_then_reports_a_row_level_diff(
+    parsed, tmp_path, monkeypatch, capsys
+):
+    sources = _met_pdf("grid_2020_22").parent
+    cached = [(d, parsed(d.key)) for d in met.SOURCE_DOCUMENTS]
+    monkeypatch.setattr(data_cli, "parse_sources", lambda folder: cached)
+    assert data_cli.main(["build", "--check", "--sources", str(sources)]) == 0
+    assert "matches the sources" in capsys.readouterr().out
+
+    copy = tmp_path / "data"
+    copy.mkdir()
+    for name in (data.DEPLOYMENTS_FILE, data.SECONDARY_ROWS_FILE, "datapackage.json"):
+        (copy / name).write_bytes((paths.data_dir() / name).read_bytes())
+    committed = copy / data.DEPLOYMENTS_FILE
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace(",2020-02-11,Stratford,", ",2020-02-11,Stratford East,"))
+    monkeypatch.setenv("LFR_DATA_DIR", str(copy))
+    assert data_cli.main(["build", "--check", "--sources", str(sources)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "~ MET-2020-02-11-stratford: location committed 'Stratford East', sources 'Stratford'"
+        in out
+    )
+    assert committed.read_text(encoding="utf-8") != text  # --check writes nothing
