@@ -999,7 +999,15 @@ def heterogeneity(
 # --------------------------------------------------------------------------------------
 
 
-def forest_plot(table: pd.DataFrame, label: str, *, ax=None, scale: float = 1e6, color=None):
+def forest_plot(
+    table: pd.DataFrame,
+    label: str,
+    *,
+    ax=None,
+    scale: float = 1e6,
+    log: bool = False,
+    color=None,
+):
     """Draw pooled rates and their intervals as a forest plot, one row per group.
 
     Parameters
@@ -1008,20 +1016,27 @@ def forest_plot(table: pd.DataFrame, label: str, *, ax=None, scale: float = 1e6,
         Output of :func:`false_alert_rates` (columns ``rate``, ``lower``, ``upper``,
         ``false_alerts``, ``per``, ``method``, ``conf`` and the ``label`` column).
     label : str
-        Column whose values label the rows (e.g. ``"year"``, ``"threshold"``).
+        Column whose values label the rows (e.g. ``"year"``, ``"threshold"``); missing
+        values are labelled "unknown".
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is made when omitted.
     scale : float
         Multiplier for the rates on the x axis: 1e6 gives "per million faces", 100 gives
         percent (per alert).
+    log : bool
+        Logarithmic x axis, for rates that span orders of magnitude. A row with zero events
+        then has no point; its interval is drawn from the left edge of the axes to its upper
+        limit, ending in an open marker.
     color : str, optional
         Marker and line colour.
 
     Returns
     -------
     matplotlib.axes.Axes
-        Rows with zero events are drawn with an open marker at 0; rows with no usable data
-        are labelled "no usable rows" and drawn without a marker.
+        Rows with zero events are drawn with an open marker (at 0 on a linear axis, at the
+        upper limit on a log axis); rows with no usable data are labelled "no usable rows"
+        and drawn without a marker. The x label names the denominator, the confidence
+        level and the interval method.
     """
     import matplotlib.pyplot as plt
 
@@ -1035,27 +1050,40 @@ def forest_plot(table: pd.DataFrame, label: str, *, ax=None, scale: float = 1e6,
     known = ~np.isnan(rate)
     events = table["false_alerts"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     zero = known & (events == 0)
+    some = known & ~zero
+    shown = some if log else known
     ax.errorbar(
-        rate[known],
-        y[known],
-        xerr=[rate[known] - lower[known], upper[known] - rate[known]],
+        rate[shown],
+        y[shown],
+        xerr=[rate[shown] - lower[shown], upper[shown] - rate[shown]],
         fmt="none",
         ecolor=color,
         elinewidth=1.6,
     )
-    ax.plot(rate[known & ~zero], y[known & ~zero], "o", color=color)
-    ax.plot(rate[zero], y[zero], "o", mfc="white", color=color)
+    ax.plot(rate[some], y[some], "o", color=color)
+    if log:
+        ax.set_xscale("log")
+        if some.any():
+            ax.set_xlim(left=np.nanmin(lower[some]) / 2)
+        left = ax.get_xlim()[0]
+        ax.hlines(y[zero], left, upper[zero], color=color, linewidth=1.6)
+        ax.plot(upper[zero], y[zero], "o", mfc="white", color=color)
+    else:
+        ax.plot(rate[zero], y[zero], "o", mfc="white", color=color)
+        ax.set_xlim(left=0)
     labels = []
     for value, count, ok in zip(table[label], events, known, strict=True):
         text = "unknown" if pd.isna(value) else str(value)
         labels.append(f"{text}  ({count:.0f} FA)" if ok else f"{text}  (no usable rows)")
     ax.set_yticks(y, labels)
     per = table["per"].iloc[0] if len(table) else "face"
-    unit = {1e6: "per million faces", 100.0: "% of alerts"}.get(scale, f"x {scale:g}")
-    denominator = "face seen" if per == "face" else "alert"
+    unit = {1e6: "per million", 100.0: "per 100"}.get(scale, f"x {scale:g}")
+    denominator = "faces seen" if per == "face" else "alerts"
     method = table["method"].iloc[0] if len(table) else ""
     conf = table["conf"].iloc[0] if "conf" in table and len(table) else 0.95
-    ax.set_xlabel(f"false alerts {unit} (per {denominator}); {conf:.0%} {method} interval")
-    ax.set_xlim(left=0)
+    ax.set_xlabel(
+        f"false alerts {unit} {denominator}\n{conf:.0%} {method} intervals"
+        + (", log scale" if log else "")
+    )
     ax.grid(axis="y", visible=False)
     return ax

@@ -584,7 +584,15 @@ def test_forest_plot_draws_one_row_per_group():
     top = segments[0]
     assert top[0][0] == pytest.approx(table["lower"].iloc[0] * 1e6)
     assert top[1][0] == pytest.approx(table["upper"].iloc[0] * 1e6)
-    assert "clopper-pearson" in ax.get_xlabel()
+    assert "clopper-pearson" in ax.get_xlabel() and "per million faces seen" in ax.get_xlabel()
+    plt.close(ax.figure)
+    # log axis: a zero-event group is drawn from the left edge to its upper limit
+    per_deployment = rates.false_alert_rates(deployments_frame(), by="deployment_id")
+    ax = rates.forest_plot(per_deployment, "deployment_id", log=True, scale=100)
+    assert ax.get_xscale() == "log"
+    zero_lines = ax.collections[-1].get_segments()
+    zero_upper = per_deployment.loc[per_deployment["zero_events"].fillna(False), "upper"]
+    assert sorted(seg[1][0] for seg in zero_lines) == pytest.approx(sorted(zero_upper * 100))
     plt.close(ax.figure)
 
 
