@@ -823,6 +823,73 @@ def _changes(candidate: Recipe, original: Recipe) -> int:
     )
 
 
+def compare_definitions(deployments: pd.DataFrame, recipes: dict[str, Recipe]) -> pd.DataFrame:
+    """Recompute several recipes side by side: the same record under other definitions.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+    recipes : dict of str to Recipe
+        Label -> recipe, e.g. ``{"calendar 2024": Recipe(...), ...}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by label: ``metric``, ``start``, ``end``, ``value``, ``numerator``,
+        ``denominator``, ``ci_lower``, ``ci_upper`` (95% Clopper-Pearson, rates only),
+        ``rows``, ``secondary_rows``, ``rows_missing``.
+    """
+    if not recipes:
+        raise ValueError("recipes is empty: give at least one label -> Recipe")
+    rows = {}
+    for label, recipe in recipes.items():
+        result = recompute(deployments, recipe)
+        rows[label] = {
+            "metric": recipe.metric,
+            "start": recipe.start,
+            "end": recipe.end,
+            "value": result.value,
+            "numerator": result.numerator,
+            "denominator": result.denominator,
+            "ci_lower": result.ci_lower,
+            "ci_upper": result.ci_upper,
+            "rows": result.rows,
+            "secondary_rows": result.secondary_rows,
+            "rows_missing": result.rows_missing,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def running_total(deployments: pd.DataFrame, metric: str, start) -> pd.Series:
+    """Return the running total of a count from ``start``, one value per deployment date.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+    metric : str
+        A count in :data:`RECORD_METRICS` (not a rate, not ``watchlist_size``).
+    start : str or pandas.Timestamp
+        First day counted.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by deployment date (ascending); unknown counts add nothing.
+    """
+    if metric not in RECORD_METRICS or metric in _RATE_METRICS or metric == "watchlist_size":
+        counts = [m for m in RECORD_METRICS if m not in _RATE_METRICS and m != "watchlist_size"]
+        raise ValueError(f"metric {metric!r} is not a count; use one of {counts}")
+    start = pd.Timestamp(start)
+    rows = deployments[deployments["date"] >= start]
+    column = RECORD_METRICS[metric][0]
+    per_day = (
+        rows.groupby("date").size()
+        if column is None
+        else rows.groupby("date")[column].sum(min_count=0).astype("float64")
+    )
+    return per_day.sort_index().cumsum().rename(f"{metric} since {start.date()}")
+
+
 # --------------------------------------------------------------------------- assess
 
 
@@ -956,6 +1023,27 @@ def assess(figure: dict, deployments: pd.DataFrame, figures: pd.DataFrame | None
     )
 
 
+_USED_COLUMNS = (
+    "date",
+    "location",
+    "borough",
+    "threshold",
+    "source_type",
+    "quality_flags",
+    "faces_seen",
+    "alerts",
+    "true_alerts",
+    "false_alerts",
+    "arrests",
+    "watchlist_size",
+)
+
+
+def _slim(deployments: pd.DataFrame) -> pd.DataFrame:
+    """Keep only the columns the ledger reads (row selection is then much cheaper)."""
+    return deployments[[c for c in _USED_COLUMNS if c in deployments.columns]]
+
+
 def _last(deployments) -> str:
     return str(deployments["date"].max().date())
 
@@ -1067,6 +1155,7 @@ def ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> pd.DataFrame:
         rates only), rows_used, secondary_rows, status, reason, nearest_match,
         nearest_value, publisher, published, source_url.
     """
+    deployments = _slim(deployments)
     rows = []
     for figure in figures.to_dict("records"):
         row = assess(figure, deployments, figures)

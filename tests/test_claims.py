@@ -238,6 +238,38 @@ def test_parse_filter_rejects_unknown_parts():
         claims.parse_filter("place=Croydon")
 
 
+def test_compare_definitions_side_by_side(deployments):
+    start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31")
+    table = claims.compare_definitions(
+        deployments,
+        {
+            "per face": claims.Recipe("false_alert_rate_per_face", start, end),
+            "per alert": claims.Recipe("false_alert_rate_per_alert", start, end),
+            "primary arrests": claims.Recipe("arrests", start, end, include_secondary=False),
+        },
+    )
+    assert table.loc["per face", "value"] == pytest.approx(2 / 100_000)
+    assert table.loc["per alert", "value"] == pytest.approx(2 / 42)
+    lower, upper = proportion_confint(2, 42, method="beta")
+    assert table.loc["per alert", ["ci_lower", "ci_upper"]].tolist() == pytest.approx(
+        [lower, upper]
+    )
+    assert table.loc["primary arrests", "value"] == 15
+    assert table.loc["primary arrests", "secondary_rows"] == 0
+    with pytest.raises(ValueError, match="recipes is empty"):
+        claims.compare_definitions(deployments, {})
+
+
+def test_running_total(deployments):
+    arrests = claims.running_total(deployments, "arrests", "2024-01-06")
+    # d2 4, d3 6, d4 unknown (adds 0), d5 3, d6 1
+    assert arrests.tolist() == [4, 10, 10, 13, 14]
+    assert arrests.index[0] == pd.Timestamp("2024-01-20")
+    assert claims.running_total(deployments, "deployments", "2024-01-01").iloc[-1] == 6
+    with pytest.raises(ValueError, match="not a count"):
+        claims.running_total(deployments, "false_alert_rate_per_face", "2024-01-01")
+
+
 # ------------------------------------------------------------------------- statuses
 
 
