@@ -352,6 +352,76 @@ _REFERENCE_TITLE = (
 )
 
 
+#: The sources cited by the rows of ``other_deployments.csv`` (each row names its own).
+OTHER_SOURCES: tuple[tuple[str, str], ...] = (
+    (
+        "Evening Standard, Notting Hill Carnival 2016 (pre-deployment)",
+        "https://standard.co.uk/news/crime/notting-hill-carnival-super-recognisers-backed-up-"
+        "by-facescan-cameras-to-spot-criminals-a3330216.html",
+    ),
+    (
+        "The Register, 31 Aug 2017, Notting Hill Carnival 2017",
+        "https://www.theregister.com/2017/08/31/met_denies_face_recog_wrongful_arrest_carnival/",
+    ),
+    (
+        "Sky News (copy), 4 Jul 2019, the Met's trials",
+        "https://amsterdamtimes.info/81-of-suspects-flagged-by-police-facial-recognition-"
+        "innocent-report/",
+    ),
+    (
+        "Newham Recorder, Stratford trial 2018",
+        "https://www.newhamrecorder.co.uk/news/crime/no-arrests-made-in-stratford-facial-"
+        "recognition-trial-3175448",
+    ),
+    (
+        "Met press release, 20 Dec 2018, Westminster deployment",
+        "http://news.met.police.uk/news/update-facial-recognition-deployment-in-westminster-342524",
+    ),
+    (
+        "The Inquirer, 6 Feb 2019, Romford trial",
+        "https://www.theinquirer.net/inquirer/news/3070570/the-mets-latest-afr-trail-resulting-"
+        "in-er-one-person-being-charged",
+    ),
+    (
+        "Written evidence to Parliament (DCS Balhatchet), June 2019",
+        "https://committees.parliament.uk/writtenevidence/103383/html/",
+    ),
+    (
+        "Computer Weekly (copy), 13 Jul 2022, Oxford Circus",
+        "https://itnewsdom.com/2022/07/13/met-police-deploy-facial-recognition-technology-in-"
+        "oxford-circus",
+    ),
+    (
+        "Inside Croydon, 16 Dec 2023, Croydon deployments",
+        "https://insidecroydon.com/2023/12/16/crossbow-seized-on-north-end-in-second-police-"
+        "camera-sweep/",
+    ),
+    (
+        "South Wales Evening Post (FOI), 23 Aug 2025",
+        "https://www.magzter.com/fr/stories/newspaper/South-Wales-Evening-Post/MILLIONS-SPENT-"
+        "BY-FORCE-ON-FACIAL-RECOGNITION",
+    ),
+    (
+        "Metro, 5 May 2018, South Wales Police figures",
+        "https://metro.co.uk/2018/05/05/police-facial-recognition-technology-wrongly-"
+        "identifies-2000-people-as-criminals-7523137/",
+    ),
+    (
+        "R (Bridges) v CC South Wales Police [2020] EWCA Civ 1058 (copy)",
+        "https://data.guardint.org/en/entity/f8fscbui4qq?page=8",
+    ),
+    (
+        "Daily Mail, 4 May 2018, South Wales Police results table",
+        "http://www.dailymail.co.uk/sciencetech/article-5691279/Facial-recognition-technology-"
+        "used-UK-police-makes-THOUSANDS-mistakes.html",
+    ),
+    (
+        "Parliament Today, 2024, PCC correspondence to the Welsh Affairs Committee",
+        "https://www.parliamenttoday.com/free/viewnews.html?id=154029",
+    ),
+)
+
+
 def _met_sources() -> list[dict]:
     return [{"title": d.title, "path": d.url} for d in SOURCE_DOCUMENTS]
 
@@ -395,12 +465,7 @@ DATA_RESOURCES: list[dict] = [
             "Met's table. Same columns as deployments.csv plus date_as_reported, source_date "
             "and notes; each row cites its own source_url."
         ),
-        "sources": [
-            {
-                "title": "News, court and parliamentary sources cited row by row (source_url)",
-                "path": "https://github.com/jared-krauss/ALHFRS",
-            }
-        ],
+        "sources": [{"title": title, "path": url} for title, url in OTHER_SOURCES],
         "columns": OTHER_DEPLOYMENT_COLUMNS,
     },
 ]

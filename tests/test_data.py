@@ -409,3 +409,8 @@ def test_coverage_and_settings_and_flag_counts():
     assert flags.loc["date_out_of_sequence", "primary"] == 1
     assert flags.loc["secondary_transcription", "secondary"] == 1
     assert flags.loc["secondary_transcription", "primary"] == 0
+
+
+def test_other_deployments_manifest_sources_are_the_urls_the_rows_cite():
+    other = data.load_other_deployments()
+    assert [url for _, url in data.OTHER_SOURCES] == list(dict.fromkeys(other["source_url"]))
