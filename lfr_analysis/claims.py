@@ -396,13 +396,13 @@ def parse_filter(text: str | None) -> tuple[tuple[str, str, str], ...]:
 
 def _check_figures(frame: pd.DataFrame, name: str) -> list[Problem]:
     problems = []
-    ids = set(frame["figure_id"])
+    references = frame.drop_duplicates("figure_id").set_index("figure_id")[["value", "unit"]]
     for line, row in frame.iterrows():
-        problems.extend(_check_figure_row(line, row, ids, name))
+        problems.extend(_check_figure_row(line, row, references, name))
     return problems
 
 
-def _check_figure_row(line, row, ids, name) -> list[Problem]:
+def _check_figure_row(line, row, references, name) -> list[Problem]:
     problems = []
 
     def problem(column, message):
@@ -424,8 +424,13 @@ def _check_figure_row(line, row, ids, name) -> list[Problem]:
             problem("value", str(err))
     elif row["metric"] in RECORD_METRICS and pd.isna(row["compared_with"]):
         problem("value", f"metric {row['metric']!r} needs a number or compared_with")
-    if pd.notna(row["compared_with"]) and row["compared_with"] not in ids:
-        problem("compared_with", "names no figure_id in this file")
+    if pd.notna(row["compared_with"]):
+        if row["compared_with"] not in references.index:
+            problem("compared_with", "names no figure_id in this file")
+        else:
+            ref = references.loc[row["compared_with"]]
+            if pd.isna(ref["value"]) or ref["unit"] not in RATE_UNITS:
+                problem("compared_with", "names a figure without a rate to compare with")
     if row["metric"] in _RATE_METRICS and row["unit"] not in RATE_UNITS:
         problem("unit", f"a rate needs one of {RATE_UNITS}")
     try:
@@ -1123,7 +1128,12 @@ def _reasons(result: Recomputation, status, gap, figure, note) -> list[str]:
     if note:
         reasons.append(note)
     if status == "reproduced":
-        reasons[0] = "agrees at the published precision; " + reasons[0]
+        agrees = (
+            "agrees at the published precision"
+            if figure["qualifier"] in ("exact", "about")
+            else "satisfies the published bound"
+        )
+        reasons[0] = f"{agrees}; " + reasons[0]
     else:
         reasons[0] = f"{gap:.1%} from the published value; " + reasons[0]
     if result.secondary_rows:

@@ -555,6 +555,7 @@ def _copy_with(tmp_path, edit) -> str:
         ("period_end", "2023-01-01", "is before period_start"),
         ("record_filter", "borough=Croydon", "is not one of"),
         ("compared_with", "no-such-figure", "names no figure_id"),
+        ("compared_with", "met-2024-12-bailed-95", "without a rate to compare with"),
         ("metric", "vibes", "fails check isin"),
         ("figure_id", "met-2024-12-charged-406", "unique"),
     ],
