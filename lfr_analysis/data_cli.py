@@ -106,10 +106,23 @@ def parse_sources(folder: Path) -> list[tuple[met.SourceDocument, met.ParsedDocu
     return parsed
 
 
-def build_text(sources: Path) -> str:
-    """Return the CSV text of ``deployments.csv`` as the sources give it."""
+def build_text(sources: Path, log=print) -> str:
+    """Return the CSV text of ``deployments.csv`` as the sources give it.
+
+    Parameters
+    ----------
+    sources : pathlib.Path
+        Folder holding the Met's PDFs.
+    log : callable
+        Receives one line per PDF: rows read and whether it is a known version.
+    """
     secondary = data.load_secondary_rows()
-    frame = data.build_deployments(parse_sources(sources), secondary)
+    documents = parse_sources(sources)
+    for source, document in documents:
+        known = source.known_versions.get(document.sha256)
+        version = f"known version ({known[0]})" if known else f"NEW VERSION {document.sha256}"
+        log(f"{document.file_name}: {len(document.rows)} rows, {version}")
+    frame = data.build_deployments(documents, secondary)
     return data.table_text(frame)
 
 
