@@ -739,7 +739,8 @@ def alternatives(
         if number == 0 and end_known:  # the figure's own definition: leave its window out
             ok &= shift > 0
         accepted = ok & (values >= low) & (values < high)
-        gap = np.where(values < low, low - values, values - high) / abs(figure["value"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.where(values < low, low - values, values - high) / abs(figure["value"])
         i, j = np.nonzero(ok)
         cost = shift + BOTH_ENDS_COST_DAYS * both + DEFINITION_COST_DAYS * _changes(variant, recipe)
         parts.append(

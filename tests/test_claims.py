@@ -335,6 +335,21 @@ def test_nearest_can_leave_out_rows_flagged_as_suspect(deployments):
     )
 
 
+def test_published_zero_is_handled(deployments):
+    # "0 deployments in March 2024": the record has 2 (d4, d5); no division by zero
+    zero = figure(value=0.0, value_as_published="0", period_start="2024-03-01")
+    with np.errstate(all="raise"):
+        row = claims.assess(zero, deployments)
+    assert row["status"] == "contradicted"
+    assert row["recomputed"] == 2
+    assert (
+        claims.assess(figure(**{**zero, "period_start": pd.Timestamp("2024-03-20")}), deployments)[
+            "status"
+        ]
+        == "reproduced"
+    )
+
+
 def test_search_days_scale_with_the_period():
     day = pd.Timestamp("2024-04-09")
     assert claims.search_days(claims.Recipe("arrests", day, day)) == 7
