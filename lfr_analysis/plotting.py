@@ -76,7 +76,5 @@ def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> No
         fig.savefig(written["png"], format="png", metadata=_PNG_METADATA)
         fig.savefig(written["svg"], format="svg", metadata=_SVG_METADATA)
     sidecar = {"name": name, "caption": caption}
-    written["json"].write_text(
-        json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    return written
+    text = json.dumps(sidecar, indent=1, sort_keys=True) + "\n"
+    written["json"].write_text(text, encoding="utf-8")

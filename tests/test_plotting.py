@@ -63,4 +63,6 @@ def test_bad_figure_name_is_refused(tmp_path):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="figure name"):
         plotting.savefig(fig, "../escape", folder=tmp_path)
+    # nothing returned, so a cell ending in savefig shows no machine-specific path
+    assert plotting.savefig(fig, "00_ok", folder=tmp_path) is None
     plt.close(fig)
