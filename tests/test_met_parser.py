@@ -11,6 +11,7 @@ Two kinds of test:
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -431,3 +432,50 @@ def test_data_build_check_passes_then_reports_a_row_level_diff(
         in out
     )
     assert committed.read_text(encoding="utf-8") != text  # --check writes nothing
+
+
+def _text_line_values(line: str, key: str) -> list:
+    """Read the numbers of one printed row from its plain-text line, right to left."""
+    tail = line.split()
+    if key == "grid_2020_22":
+        nums = tail[-9:]
+        return [int(x) for x in nums[:8]] + [nums[8]]
+    nums = tail[-12:]
+    counts = [int(x) for x in nums[2:7]]
+    return [int(nums[0]), float(nums[1]), *counts, nums[7]] + [
+        int(x.replace(",", "")) for x in nums[8:]
+    ]
+
+
+def _table_values(values: dict, key: str) -> list:
+    if key == "grid_2020_22":
+        names = ["watchlist_size", "alerts", "false_alerts", "false_alert_engagements"]
+        names += ["true_alerts", "true_alert_engagements", "arrests", "faces_seen"]
+        names += ["false_alert_rate_reported"]
+    else:
+        names = ["watchlist_size", "threshold", "alerts", "true_alerts_confirmed"]
+        names += ["true_alerts_unconfirmed", "false_alerts_confirmed", "false_alerts_unconfirmed"]
+        names += ["false_alert_rate_reported", "arrests", "other_disposals", "no_action"]
+        names += ["faces_seen"]
+    return [values[name] for name in names]
+
+
+@pytest.mark.needs_sources
+@pytest.mark.parametrize("key", ["grid_2020_22", "record_2025"])
+def test_table_reading_agrees_with_the_plain_text_of_each_row(parsed, key):
+    """A second, independent route: pdfplumber's text lines, read right to left."""
+    import pdfplumber
+
+    document = parsed(key)
+    with pdfplumber.open(_met_pdf(key)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    lines = [line for line in text.splitlines() if re.search(r"\b\d\d/\d\d/\d\d\b", line)]
+    assert len(lines) == len(document.rows)
+    compared = 0
+    for line, row in zip(lines, document.rows, strict=True):
+        assert row.values["date"].strftime("%d/%m/%y") in line
+        if "N/A" in line:
+            continue
+        assert _text_line_values(line, key) == _table_values(row.values, key), line
+        compared += 1
+    assert compared == len(document.rows) - (1 if key == "grid_2020_22" else 0)
