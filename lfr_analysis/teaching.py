@@ -11,7 +11,8 @@ Explorer
     false alerts, and the share of alerts that are true across prevalences);
     :func:`explorer_overview_figure` is its static summary over several settings, always
     drawn so that the executed report has a figure; :func:`show_explorer` adds ipywidgets
-    sliders when ipywidgets is installed and ``LFR_STATIC_EXPLORER`` is not set.
+    sliders when ipywidgets is installed, a person is at the front end (not a batch run such
+    as ``lfr-analysis report`` or the notebook tests) and ``LFR_STATIC_EXPLORER`` is not set.
 
 matplotlib, ipywidgets and IPython are imported only inside the functions that need them,
 so the command line stays quick and importing this module changes nothing.
@@ -292,9 +293,34 @@ def explorer_overview_figure(
     return fig
 
 
+def batch_execution() -> bool:
+    """True when the kernel is driven by a batch runner rather than a person at a front end.
+
+    Batch runners (nbclient, used by ``lfr-analysis report`` and by nbmake in the tests)
+    send every cell with ``allow_stdin`` off, because nobody can answer ``input()``; the
+    front ends people use (JupyterLab, Notebook, VS Code) send it on. Widgets need such a
+    front end too, so a batch run gets the static figure only. Outside a kernel, or when
+    the kernel does not say, this returns False.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    allow_stdin = getattr(kernel, "_allow_stdin", None)
+    return allow_stdin is False
+
+
 def widgets_available() -> bool:
-    """True when ipywidgets imports and ``LFR_STATIC_EXPLORER`` does not ask for static only."""
+    """Return True when the explorer's sliders can be shown.
+
+    That needs ipywidgets to import, a person at a front end (:func:`batch_execution` is
+    False) and ``LFR_STATIC_EXPLORER`` unset (or ``0``).
+    """
     if os.environ.get(STATIC_ENV, "").strip() not in {"", "0"}:
+        return False
+    if batch_execution():
         return False
     try:
         import ipywidgets  # noqa: F401
@@ -331,7 +357,7 @@ def show_explorer(
     -------
     bool
         True if the sliders were displayed, False if only the static figure applies
-        (ipywidgets missing, or ``LFR_STATIC_EXPLORER`` set).
+        (ipywidgets missing, a batch run such as the report, or ``LFR_STATIC_EXPLORER`` set).
     """
     if not settings:
         raise ValueError("settings is empty: give at least one name -> false_match_rate")

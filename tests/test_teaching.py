@@ -218,3 +218,28 @@ def test_teaching_notebook_runs_without_its_solutions():
             used_outside |= loaded
     only_in_solutions = defined_in_solutions - defined_elsewhere
     assert not (only_in_solutions & used_outside)
+
+
+class _Kernel:
+    def __init__(self, allow_stdin):
+        self._allow_stdin = allow_stdin
+
+
+class _Shell:
+    def __init__(self, allow_stdin):
+        self.kernel = _Kernel(allow_stdin)
+
+
+def test_batch_runs_get_the_static_figure_only(monkeypatch):
+    import IPython
+
+    monkeypatch.delenv(teaching.STATIC_ENV, raising=False)
+    arguments = {"faces_seen": 20_000, "prevalence": 1e-4, "watchlist_size": 16_000, "tpir": 0.89}
+    monkeypatch.setattr(IPython, "get_ipython", lambda: _Shell(allow_stdin=False))
+    assert teaching.batch_execution() is True
+    assert teaching.widgets_available() is False
+    assert teaching.show_explorer(SETTINGS, **arguments) is False
+    monkeypatch.setattr(IPython, "get_ipython", lambda: _Shell(allow_stdin=True))
+    assert teaching.batch_execution() is False
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # plain Python, no kernel
+    assert teaching.batch_execution() is False
