@@ -242,7 +242,8 @@ class Reference:
     exposure_basis : str
         How ``exposure`` was obtained (reported, or derived and on what assumption).
     source : str
-        Citation: the rows of ``study_predictions.csv`` the reference is built from.
+        Citation: title, date and address of each source, with the ids of the rows of
+        ``study_predictions.csv`` the reference is built from.
     notes : str
         Caveats.
     """
@@ -312,6 +313,19 @@ def _row(table: pd.DataFrame, reference_id: str) -> pd.Series:
     return match.iloc[0]
 
 
+def _citation(table: pd.DataFrame, reference_ids: list[str]) -> str:
+    """Cite rows of the data file: source title, address and date of each, with the row id."""
+    cited: dict[str, list[str]] = {}
+    for reference_id in reference_ids:
+        row = _row(table, reference_id)
+        date = "" if pd.isna(row["source_date"]) else f", {row['source_date']:%Y-%m-%d}"
+        cited.setdefault(f"{row['source_title']}{date}, {row['source_url']}", []).append(
+            reference_id
+        )
+    parts = [f"{source} (rows {', '.join(ids)})" for source, ids in cited.items()]
+    return f"{DATA_FILE}: " + "; ".join(parts)
+
+
 NPL_RATE_ROW = "npl2023_lfr_fpir_t060_w10000"
 NPL_COUNT_ROWS = {
     0.60: "npl2023_lfr_fp_count_t060",
@@ -358,9 +372,10 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
     for threshold, row_id in NPL_COUNT_ROWS.items():
         events = int(_row(table, row_id)["events"])
         if threshold == 0.60:
-            fpir, source = fpir_060, f"{NPL_RATE_ROW}; {row_id}"
+            fpir = fpir_060
         else:
-            fpir, source = (events / exposure if events else None), f"{row_id}; {NPL_RATE_ROW}"
+            fpir = events / exposure if events else None
+        source = _citation(table, [row_id, NPL_RATE_ROW])
         key = f"npl2023_t{round(threshold * 100):03d}"
         references[key] = Reference(
             name=f"NPL 2023 at {threshold:.2f}",
@@ -370,7 +385,7 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
             events=events,
             exposure=exposure,
             exposure_basis=basis,
-            source=f"{DATA_FILE}: {source}",
+            source=source,
             notes=(
                 "Rate per person passing the camera; scaled to watchlist size in proportion."
                 if events
@@ -1196,14 +1211,14 @@ def load_precision_references(path: str | Path | None = None, *, verify_checksum
             name="Essex 2019 (Met trials, 6 observed deployments)",
             true_alerts=int(essex["events"]),
             alerts=int(essex["denominator"]),
-            source=f"{DATA_FILE}: essex2019_verified_correct",
+            source=_citation(table, ["essex2019_verified_correct"]),
             notes="verified correct only: a lower bound on precision",
         ),
         "swp2017_18": PrecisionReference(
             name="South Wales Police, Jun 2017 - Mar 2018 (15 events)",
             true_alerts=swp_true,
             alerts=swp_true + swp_false,
-            source=f"{DATA_FILE}: swp2017_18_true_alerts; swp2017_18_false_alerts",
+            source=_citation(table, ["swp2017_18_true_alerts", "swp2017_18_false_alerts"]),
             notes="police data released under FOI (2018)",
         ),
     }

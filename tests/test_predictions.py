@@ -87,6 +87,11 @@ def test_references_carry_counts_and_implied_exposure(refs):
     assert t062.fpir == pytest.approx(1 / 42_000)
     assert t064.fpir is None and t064.zero_events
     assert "implied" in t064.exposure_basis
+    # each reference cites its sources (title, date, address, row id)
+    assert (
+        "theregister.com/2023/04/06" in t064.source and "npl2023_lfr_fp_count_t064" in t064.source
+    )
+    assert "computerweekly.com" in t060.source and "2023-04-12" in t060.source
     # rule of three: one-sided 95% bound 1 - 0.05**(1/m) is close to 3/m
     assert t064.upper_bound() == pytest.approx(1 - 0.05 ** (1 / 42_000), rel=1e-9)
     assert t064.upper_bound() == pytest.approx(3 / 42_000, rel=2e-3)
