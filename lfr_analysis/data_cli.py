@@ -55,7 +55,8 @@ def fetch(dest: Path, opener=None) -> list[str]:
     Raises
     ------
     OSError
-        When a download fails (the message names the URL).
+        When a download fails or returns something other than a PDF (the message names
+        the URL).
     """
     opener = opener or urllib.request.urlopen
     dest = Path(dest)
@@ -69,6 +70,8 @@ def fetch(dest: Path, opener=None) -> list[str]:
                 content = response.read()
         except OSError as err:
             raise OSError(f"download of {document.url} failed: {err}") from err
+        if not content.startswith(b"%PDF-"):
+            raise OSError(f"{document.url} did not return a PDF (nothing saved)")
         digest = hashlib.sha256(content).hexdigest()
         target.write_bytes(content)
         known = document.known_versions.get(digest)

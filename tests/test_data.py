@@ -414,3 +414,12 @@ def test_coverage_and_settings_and_flag_counts():
 def test_other_deployments_manifest_sources_are_the_urls_the_rows_cite():
     other = data.load_other_deployments()
     assert [url for _, url in data.OTHER_SOURCES] == list(dict.fromkeys(other["source_url"]))
+
+
+def test_fetch_refuses_a_page_that_is_not_a_pdf(tmp_path):
+    def opener(request):
+        return FakeResponse(b"<html>Page moved</html>")
+
+    with pytest.raises(OSError, match="did not return a PDF"):
+        data_cli.fetch(tmp_path, opener=opener)
+    assert list(tmp_path.iterdir()) == []
