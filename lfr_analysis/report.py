@@ -124,6 +124,8 @@ def execute_notebook(source: Path, build: Path, timeout: int = DEFAULT_TIMEOUT) 
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(source.parent)}},
+        # The kernel talks to this process over loopback only; hide its transport warning.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     started = time.perf_counter()
     error = ""
