@@ -53,6 +53,10 @@ PER = {"face": "faces_seen", "alert": "alerts"}
 #: Below this many false alerts in total, :func:`heterogeneity` warns that it has little power.
 FEW_EVENTS = 50
 
+#: Largest count accepted (far beyond any count of faces): above it, float arithmetic in the
+#: interval functions is no longer exact enough to be trusted.
+MAX_COUNT = 10**15
+
 _STATSMODELS_METHOD = {"clopper-pearson": "beta", "wilson": "wilson", "jeffreys": "jeffreys"}
 _MIDP_TOLERANCES = {"xrtol": 1e-12}
 
@@ -96,6 +100,7 @@ def _as_counts(values, name: str) -> tuple[np.ndarray, pd.Index | None]:
         (~np.isfinite(floats) & ~np.isnan(floats), "is not finite"),
         (floats < 0, "is negative"),
         (np.isfinite(floats) & (floats != np.floor(floats)), "is not a whole number"),
+        (np.isfinite(floats) & (floats > MAX_COUNT), "is too large (above 1e15)"),
     )
     for bad, message in checks:
         if bad.any():
@@ -162,26 +167,75 @@ def _broadcast_counts(events, trials) -> tuple[np.ndarray, np.ndarray, pd.Index]
 # --------------------------------------------------------------------------------------
 
 
-def _half_pmf(p, x, n):
-    """Half the binomial probability of exactly ``x`` in ``n`` at rate ``p`` (elementwise)."""
-    log_pmf = (
-        special.gammaln(n + 1.0)
-        - special.gammaln(x + 1.0)
-        - special.gammaln(n - x + 1.0)
-        + special.xlogy(x, p)
-        + special.xlog1py(n - x, -p)
-    )
-    return 0.5 * np.exp(log_pmf)
+def _beta_tail_gap(p, a, b, q):
+    """Beta(a, b) probability below ``p`` minus ``q``, from the tail nearer ``q`` (increasing)."""
+    return np.where(q <= 0.5, special.betainc(a, b, p) - q, (1.0 - q) - special.betaincc(a, b, p))
+
+
+def _check_beta_quantiles(values, a, b, q) -> np.ndarray:
+    """Return Beta(a, b) quantiles ``values`` at ``q``, re-solved where they fail a round trip.
+
+    ``scipy.special.betaincinv`` (and so ``scipy.stats.beta.ppf`` and statsmodels'
+    Clopper-Pearson and Jeffreys intervals) returns wrong quantiles in isolated places, e.g.
+    ``betaincinv(1000, 1e9 - 999, 0.025)`` gives 1.9e-6 where the answer is 9.4e-7 (scipy
+    1.17; compare scipy issue 12796). Each quantile is checked by putting it back through
+    ``betainc``; where the probability is off by more than a millionth (relative to the tail),
+    it is found again by :func:`scipy.optimize.elementwise.find_root` on [0, 1].
+    """
+    values, a, b, q = (np.array(v, dtype=float) for v in np.broadcast_arrays(values, a, b, q))
+    tail = np.minimum(q, 1.0 - q)
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(_beta_tail_gap(values, a, b, q))
+    bad = ~(gap <= 1e-6 * tail)
+    if bad.any():
+        found = elementwise.find_root(
+            _beta_tail_gap,
+            (np.zeros(int(bad.sum())), np.ones(int(bad.sum()))),
+            args=(a[bad], b[bad], q[bad]),
+            tolerances={"xrtol": 1e-14},
+        )
+        if not np.all(found.success):
+            raise RuntimeError("a Beta quantile could not be found; please report this input")
+        values[bad] = found.x
+    return values
 
 
 def _midp_lower_tail(p, x, n, tail):
-    """P(X > x) + P(X = x) / 2 - tail: its root in ``p`` is the mid-p lower limit."""
-    return special.bdtrc(x, n, p) + _half_pmf(p, x, n) - tail
+    """P(X > x) + P(X = x) / 2 - tail: its root in ``p`` is the mid-p lower limit.
+
+    P(X > x) is the regularised incomplete beta function I_p(x + 1, n - x) with float
+    arguments (``scipy.special.bdtrc`` fails above n = 1e9) and P(X = x) is
+    ``scipy.stats.binom.pmf`` (a mass from ``gammaln`` loses all its digits by n = 1e15).
+    """
+    return special.betainc(x + 1.0, n - x, p) + 0.5 * stats.binom.pmf(x, n, p) - tail
 
 
 def _midp_upper_tail(p, x, n, tail):
-    """P(X < x) + P(X = x) / 2 - tail: its root in ``p`` is the mid-p upper limit."""
-    return special.bdtr(x, n, p) - _half_pmf(p, x, n) - tail
+    """P(X < x) + P(X = x) / 2 - tail: its root in ``p`` is the mid-p upper limit.
+
+    P(X <= x) is taken as 1 - I_p(x + 1, n - x): ``betaincc`` is five times slower, and the
+    difference is exact enough at the tail probabilities of a confidence limit.
+    """
+    return (1.0 - special.betainc(x + 1.0, n - x, p)) - 0.5 * stats.binom.pmf(x, n, p) - tail
+
+
+def _quantile(a, b, q):
+    """Checked Beta(a, b) quantile at ``q`` (see :func:`_check_beta_quantiles`)."""
+    return _check_beta_quantiles(special.betaincinv(a, b, q), a, b, q)
+
+
+def _bracketed_root(function, low, high, args) -> np.ndarray:
+    """Elementwise root of ``function`` in [low, high].
+
+    When the bracket is narrower than a billionth of its upper end (huge counts, where the
+    two Clopper-Pearson limits that bracket a mid-p limit coincide to double precision) and
+    the root search cannot resolve it, the middle of the bracket is returned.
+    """
+    found = elementwise.find_root(function, (low, high), args=args, tolerances=_MIDP_TOLERANCES)
+    narrow = np.abs(high - low) <= 1e-9 * np.abs(high)
+    if not np.all(found.success | narrow):
+        raise RuntimeError("mid-p root finding did not converge; please report this input")
+    return np.where(found.success, found.x, (low + high) / 2)
 
 
 def _midp_limits(x: np.ndarray, n: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
@@ -196,26 +250,20 @@ def _midp_limits(x: np.ndarray, n: np.ndarray, tail: float) -> tuple[np.ndarray,
     lower = np.zeros(x.shape)
     upper = np.ones(x.shape)
     inner = (x > 0) & (x < n)
-    xi, ni = x[inner], n[inner]
+    xi, ni = x[inner].astype(float), n[inner].astype(float)
     if xi.size:
-        bracket_lower = (
-            special.betaincinv(xi, ni - xi + 1, tail),
-            special.betaincinv(xi + 1, ni - xi, tail),
+        lower[inner] = _bracketed_root(
+            _midp_lower_tail,
+            _quantile(xi, ni - xi + 1, tail),
+            _quantile(xi + 1, ni - xi, tail),
+            (xi, ni, tail),
         )
-        bracket_upper = (
-            special.betaincinv(xi, ni - xi + 1, 1 - tail),
-            special.betaincinv(xi + 1, ni - xi, 1 - tail),
+        upper[inner] = _bracketed_root(
+            _midp_upper_tail,
+            _quantile(xi, ni - xi + 1, 1 - tail),
+            _quantile(xi + 1, ni - xi, 1 - tail),
+            (xi, ni, tail),
         )
-        found_lower = elementwise.find_root(
-            _midp_lower_tail, bracket_lower, args=(xi, ni, tail), tolerances=_MIDP_TOLERANCES
-        )
-        found_upper = elementwise.find_root(
-            _midp_upper_tail, bracket_upper, args=(xi, ni, tail), tolerances=_MIDP_TOLERANCES
-        )
-        if not (np.all(found_lower.success) and np.all(found_upper.success)):
-            raise RuntimeError("mid-p root finding did not converge; please report this input")
-        lower[inner] = found_lower.x
-        upper[inner] = found_upper.x
     zero = x == 0
     upper[zero] = -np.expm1(np.log(2 * tail) / n[zero])
     full = x == n
@@ -231,6 +279,15 @@ def _limits(x: np.ndarray, n: np.ndarray, method: str, tail: float):
     lower, upper = proportion_confint(x, n, alpha=2 * tail, method=_STATSMODELS_METHOD[base])
     lower = np.asarray(lower, dtype=float).copy()
     upper = np.asarray(upper, dtype=float).copy()
+    if base in ("clopper-pearson", "jeffreys"):
+        shift = 0.0 if base == "clopper-pearson" else 0.5
+        low, high = x > 0, x < n
+        lower[low] = _check_beta_quantiles(
+            lower[low], x[low] + shift, n[low] - x[low] + 1 - shift, tail
+        )
+        upper[high] = _check_beta_quantiles(
+            upper[high], x[high] + 1 - shift, n[high] - x[high] + shift, 1 - tail
+        )
     if method == "jeffreys-modified":
         # Brown, Cai & DasGupta (2001), section 4.1.2: Clopper-Pearson limits at x = 0 and
         # x = n, and the lower (upper) limit 0 (1) at x = 1 (x = n - 1).

@@ -139,6 +139,21 @@ def test_midp_matches_brentq_reference(x, n):
     assert ci["upper"] == pytest.approx(upper, rel=1e-7)
 
 
+@pytest.mark.parametrize(("x", "n"), [(1_000, 10**9), (10, 10**12), (1_000, 10**7)])
+def test_large_counts_clopper_pearson_and_midp(x, n):
+    # scipy's betaincinv returns 1.9e-6 for the CP lower limit of 1,000 in 1e9 (true 9.39e-7);
+    # the module checks every Beta quantile by a round trip and re-solves the bad ones.
+    # Reference: at n >> x the binomial limits equal the Garwood (gamma) limits / n.
+    ci = rates.rate_ci(x, n).iloc[0]
+    assert ci["lower"] == pytest.approx(stats.gamma.ppf(0.025, x) / n, rel=1e-5)
+    assert ci["upper"] == pytest.approx(stats.gamma.ppf(0.975, x + 1) / n, rel=1e-5)
+    assert stats.beta.cdf(ci["lower"], x, n - x + 1) == pytest.approx(0.025, rel=1e-6)
+    midp = rates.rate_ci(x, n, method="mid-p").iloc[0]
+    lower, upper = midp_reference(x, n)
+    assert midp["lower"] == pytest.approx(lower, rel=1e-6)
+    assert midp["upper"] == pytest.approx(upper, rel=1e-6)
+
+
 def test_midp_headline_published_values_and_landmarks():
     ci = rates.rate_ci(FALSE_2025, FACES_2025, method="mid-p").iloc[0]
     # guide: mid-p 1.61-5.66 per million
@@ -302,6 +317,7 @@ def test_scalar_array_and_series_inputs():
         ([1, 0], [10, 0], "trials at position 1 is 0"),
         ([np.nan, 1], [10, 10], "events at position 0 is missing"),
         (["3", 1], [10, 10], "not a number"),
+        ([1, 2e15], [10, 3e15], "events at position 1 is too large"),
         ([1, 2, 3], [10, 10], "different lengths"),
     ],
 )
