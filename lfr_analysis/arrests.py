@@ -375,7 +375,7 @@ def _arrest_group_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
                     f"event {event_id!r} has more than one preferred total",
                 )
             )
-        exact = totals[totals["qualifier"] == "exact"]
+        exact = totals[(totals["qualifier"] == "exact") & totals["count"].notna()]
         if len(exact) == 1:
             total = int(exact["count"].iloc[0])
             persons = rows[(rows["row_type"] == "person") & rows["preferred"]]
@@ -391,7 +391,7 @@ def _arrest_group_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
                     )
                 )
             for line, out in rows[rows["row_type"] == "outcome"].iterrows():
-                if out["qualifier"] == "exact" and int(out["count"]) > total:
+                if pd.notna(out["count"]) and out["qualifier"] == "exact" and out["count"] > total:
                     problems.append(
                         Problem(
                             name,
@@ -601,7 +601,8 @@ def reconcile(arrests: pd.DataFrame | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per event with a preferred total: ``total``, ``total_qualifier``,
+        One row per event with a preferred total that has a count: ``total``,
+        ``total_qualifier``,
         ``people_described`` (sum of ``person`` rows), ``not_described`` (total minus
         people described, computed here; NA unless the total is exact and people are
         listed), ``outcomes_published``
@@ -610,7 +611,7 @@ def reconcile(arrests: pd.DataFrame | None = None) -> pd.DataFrame:
         ``"total not exact"``).
     """
     arrests = load_arrests() if arrests is None else arrests
-    rows = arrests[arrests["preferred"]]
+    rows = arrests[arrests["preferred"] & arrests["count"].notna()]
     records = []
     for event_id, group in rows.groupby("event_id", sort=False):
         totals = group[group["row_type"] == "total"]

@@ -460,3 +460,139 @@ def test_plot_counts_draws_sorted_rows_with_lower_bounds(harmonised):
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="lacks column"):
         A.plot_counts(table, "nope")
+
+
+# ------------------------------------------------------------ properties and fuzzing
+
+
+def synthetic_people(counts: list[int], total: int | None) -> pd.DataFrame:
+    """A harmonised-looking table: one event, people in distinct groups, optional total."""
+    rows = [
+        {
+            "record_id": f"ev-{i:02d}",
+            "event_id": "ev",
+            "row_type": "person",
+            "published_category": f"offence {i}",
+            "count": count,
+            "qualifier": "exact",
+            "preferred": True,
+            "category_axis": "offence",
+            "offence_group": f"group {i}",
+        }
+        for i, count in enumerate(counts)
+    ]
+    if total is not None:
+        rows.append(
+            {
+                "record_id": "ev-99",
+                "event_id": "ev",
+                "row_type": "total",
+                "published_category": "ALL (total LFR arrests)",
+                "count": total,
+                "qualifier": "exact",
+                "preferred": True,
+                "category_axis": "total",
+                "offence_group": None,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["count"] = frame["count"].astype("Int64")
+    return frame
+
+
+def test_counts_properties_on_many_inputs():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+
+    @hypothesis.settings(max_examples=60, deadline=None)
+    @hypothesis.given(
+        counts=st.lists(st.integers(0, 400), min_size=1, max_size=6),
+        extra=st.integers(0, 50),
+        alpha=st.sampled_from([0.01, 0.05, 0.1, 0.2]),
+    )
+    def check(counts, extra, alpha):
+        frame = synthetic_people(counts, sum(counts) + extra)
+        wide = arrests_table(frame, alpha / 2)
+        narrow = arrests_table(frame, alpha)
+        assert (narrow["lower"] >= 0).all()
+        assert (narrow["lower"] <= narrow["arrests"]).all()
+        assert (narrow["arrests"] <= narrow["upper"]).all()
+        assert (wide["lower"] <= narrow["lower"] + 1e-12).all()
+        assert (wide["upper"] >= narrow["upper"] - 1e-12).all()
+        if sum(counts) + extra > 0:
+            shares = A.arrest_counts(frame, "offence_group", alpha=alpha, shares=True)
+            assert shares["arrests"].sum() == sum(counts) + extra
+            assert ((shares["share_lower"] >= 0) & (shares["share_upper"] <= 1)).all()
+            assert (shares["share_lower"] <= shares["share"] + 1e-12).all()
+            assert (shares["share"] <= shares["share_upper"] + 1e-12).all()
+
+    def arrests_table(frame, alpha):
+        table = A.arrest_counts(frame, "offence_group", alpha=alpha)
+        return table.sort_values("offence_group").reset_index(drop=True)
+
+    check()
+
+
+def test_shares_refused_when_people_exceed_total():
+    frame = synthetic_people([3, 4], 6)
+    with pytest.raises(
+        A.OverlappingCategoriesError, match="3 \\+ 4 = 7 exceeds the published total 6"
+    ):
+        A.arrest_counts(frame, "offence_group", shares=True)
+    with pytest.raises(A.OverlappingCategoriesError, match="no exact published total"):
+        A.arrest_counts(synthetic_people([3, 4], None), "offence_group", shares=True)
+
+
+def _corrupt(rows: list[list[str]], rng) -> str:
+    kind = rng.choice(["blank", "text", "negative", "duplicate", "truncate", "rename", "swap"])
+    line = int(rng.integers(1, len(rows)))
+    column = int(rng.integers(0, len(rows[0])))
+    if kind == "blank":
+        rows[line][column] = ""
+    elif kind == "text":
+        rows[line][column] = "n/a"
+    elif kind == "negative":
+        rows[line][column] = "-2"
+    elif kind == "duplicate":
+        rows.insert(line, list(rows[line]))
+    elif kind == "truncate":
+        del rows[line][column:]
+    elif kind == "rename":
+        rows[0][column] += "_x"
+    else:
+        other = (column + 1) % len(rows[0])
+        for row in rows:
+            row[column], row[other] = row[other], row[column]
+    return kind
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("file_name", [A.ARRESTS_FILE, A.TAXONOMY_FILE])
+def test_fuzzed_copies_fail_with_the_suites_own_errors(tmp_path, file_name, capsys):
+    from lfr_analysis.validation import LfrDataError
+
+    loader = A.load_arrests if file_name == A.ARRESTS_FILE else A.load_taxonomy
+    original = (paths.data_dir() / file_name).read_text(encoding="utf-8")
+    shutil.copy(paths.data_dir() / "datapackage.json", tmp_path / "datapackage.json")
+    rng = np.random.default_rng(20240409)
+    tried = refused = 0
+    for _ in range(40):
+        rows = list(csv.reader(io.StringIO(original)))
+        kind = _corrupt(rows, rng)
+        path = tmp_path / file_name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        changed = path.read_text(encoding="utf-8") != original
+        tried += 1
+        try:
+            loader(path)
+        except DataValidationError as err:
+            assert file_name in str(err), kind
+            refused += 1
+        except LfrDataError:  # checksum: valid content but not the published file
+            refused += 1
+        else:
+            assert not changed, f"{kind} corruption loaded silently"
+    with capsys.disabled():
+        print(f"\n{file_name}: {tried} corrupted copies tried, {refused} refused")
+    assert refused >= tried - 4  # the rare no-op corruption (blanking a blank cell) loads
