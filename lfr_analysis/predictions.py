@@ -1251,6 +1251,8 @@ def compare_precision(
     from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
     _check_alpha(alpha)
+    if not isinstance(reference, PrecisionReference):
+        raise ValueError(f"reference must be a PrecisionReference, got {type(reference)!r}")
     _check_count_pair(true_alerts, alerts, "observed")
     _check_count_pair(reference.true_alerts, reference.alerts, "reference")
     low, high = proportion_confint(true_alerts, alerts, alpha=alpha, method="beta")

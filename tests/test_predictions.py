@@ -441,6 +441,8 @@ def test_compare_precision_refuses_impossible_counts():
         pr.compare_precision(5, 4, essex)
     with pytest.raises(ValueError, match="must be an integer"):
         pr.compare_precision(2.5, 4, essex)
+    with pytest.raises(ValueError, match="must be a PrecisionReference"):
+        pr.compare_precision(3, 4, (8, 42))
 
 
 def test_share_vs_benchmark_by_hand():
