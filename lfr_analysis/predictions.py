@@ -17,6 +17,8 @@ The module turns those figures into named :class:`Reference` objects
   interval and exact Poisson p-values; when the study's own event count is known, the
   exact conditional test and ratio interval that count the study's uncertainty too
   (Silcocks 1994); when the study saw no events, only an upper bound and one-sided tests;
+* :func:`overdispersed_ratio` widens the pooled O/E interval for variation between
+  deployments (quasi-Poisson and negative binomial sensitivity fits);
 * :func:`funnel_data`, :func:`plot_funnel`, :func:`cumulative_oe` and
   :func:`plot_cumulative_oe` show deployments against exact Poisson limits.
 
@@ -31,6 +33,7 @@ are compared with :func:`compare_precision` and :func:`share_vs_benchmark`.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -826,6 +829,99 @@ def _note(reference: Reference, mismatch_allowed: bool) -> str:
     if mismatch_allowed:
         parts.append("threshold mismatch allowed: counterfactual comparison")
     return "; ".join(parts)
+
+
+def overdispersed_ratio(
+    deployments: pd.DataFrame,
+    reference: Reference,
+    *,
+    scaling: str = "linear",
+    alpha: float = 0.05,
+    allow_threshold_mismatch: bool = False,
+    missing: str = "error",
+    faces: str = "faces_seen",
+    false_alerts: str = "false_alerts",
+    watchlist: str = "watchlist_size",
+    threshold: str = "threshold",
+    id_column: str = "deployment_id",
+) -> pd.Series:
+    """Pooled O/E with intervals that allow for extra-Poisson variation between deployments.
+
+    The exact intervals of :func:`observed_vs_expected` assume every deployment shares one
+    O/E. When deployments differ (see :func:`lfr_analysis.rates.heterogeneity`), two
+    sensitivity fits widen them, both with log(E_i) as offset and no other covariate:
+
+    * quasi-Poisson (``GLM(..., family=Poisson(), offset=log E).fit(scale="X2")``): the same
+      estimate O/E, standard error inflated by the Pearson dispersion ``phi``;
+    * negative binomial NB2 (``NegativeBinomial(..., exposure=E)``): a gamma-Poisson mixture
+      with its own estimate and ``nb_alpha``, started from the Poisson solution.
+
+    Both intervals are Wald intervals on the log scale (approximate, unlike the exact ones).
+    The fixed prediction is treated as exact here; the study's own uncertainty is not added.
+
+    Returns
+    -------
+    pandas.Series
+        ``ratio``, ``quasi_lower``, ``quasi_upper``, ``phi``, ``nb_ratio``, ``nb_lower``,
+        ``nb_upper``, ``nb_alpha``, ``nb_converged``, ``n_deployments``, ``observed``,
+        ``expected``, ``conf_level``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`observed_vs_expected`; also when there are no false alerts, fewer than two
+        deployments with a positive expected count, or a zero-event reference.
+    """
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    if isinstance(reference, Reference) and reference.zero_events:
+        raise ValueError(f"{reference.name!r} has no events, so there is no O/E to model")
+    cols = (faces, false_alerts, watchlist, threshold, id_column)
+    frame, _ = _prepare(
+        deployments,
+        reference,
+        scaling=scaling,
+        alpha=alpha,
+        allow_threshold_mismatch=allow_threshold_mismatch,
+        missing=missing,
+        cols=cols,
+    )
+    frame = frame.loc[frame["_expected"] > 0]
+    observed = frame["_observed"].to_numpy(dtype=float)
+    expected = frame["_expected"].to_numpy(dtype=float)
+    if len(frame) < 2:
+        raise ValueError("need at least two deployments with a positive expected count")
+    if observed.sum() == 0:
+        raise ValueError("no false alerts: the dispersion cannot be estimated")
+    ones = np.ones((len(frame), 1))
+    z = stats.norm.ppf(1 - alpha / 2)
+    quasi = sm.GLM(observed, ones, family=sm.families.Poisson(), offset=np.log(expected))
+    quasi = quasi.fit(scale="X2")
+    log_ratio, se = float(quasi.params[0]), float(quasi.bse[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb = NegativeBinomial(observed, ones, exposure=expected).fit(
+            start_params=[log_ratio, 1.0], disp=0, maxiter=200
+        )
+    nb_log, nb_se = float(nb.params[0]), float(nb.bse[0])
+    return pd.Series(
+        {
+            "n_deployments": len(frame),
+            "observed": int(observed.sum()),
+            "expected": float(expected.sum()),
+            "ratio": math.exp(log_ratio),
+            "quasi_lower": math.exp(log_ratio - z * se),
+            "quasi_upper": math.exp(log_ratio + z * se),
+            "phi": float(quasi.scale),
+            "nb_ratio": math.exp(nb_log),
+            "nb_lower": math.exp(nb_log - z * nb_se),
+            "nb_upper": math.exp(nb_log + z * nb_se),
+            "nb_alpha": float(nb.params[1]),
+            "nb_converged": bool(nb.mle_retvals.get("converged", False)),
+            "conf_level": 1 - alpha,
+        }
+    )
 
 
 def fill_missing(deployments: pd.DataFrame, column: str, value) -> pd.DataFrame:

@@ -484,3 +484,63 @@ def test_intervals_are_ordered_contain_the_estimate_and_nest(faces, watchlist, f
     )
     assert wide["ratio_lower_cond"] <= narrow["ratio_lower_cond"]
     assert narrow["ratio_upper_cond"] <= wide["ratio_upper_cond"]
+
+
+# ----------------------------------------------------------------------- overdispersion
+
+OVERDISPERSED = deployments(
+    [
+        (f"d{i}", f"2024-01-{i + 1:02d}", 10_000, 0.6, faces, alerts)
+        for i, (faces, alerts) in enumerate(
+            [(6_000, 0), (12_000, 0), (6_000, 5), (18_000, 1), (6_000, 0), (24_000, 7),
+             (12_000, 0), (6_000, 2), (30_000, 1), (6_000, 0)]
+        )
+    ]
+)  # fmt: skip
+
+
+def test_quasi_poisson_interval_by_hand(refs):
+    out = pr.overdispersed_ratio(OVERDISPERSED, refs["npl2023_t060"])
+    observed = OVERDISPERSED["false_alerts"].to_numpy(dtype=float)
+    expected = OVERDISPERSED["faces_seen"].to_numpy(dtype=float) / 6000
+    ratio = observed.sum() / expected.sum()
+    fitted = ratio * expected
+    phi = ((observed - fitted) ** 2 / fitted).sum() / (len(observed) - 1)
+    se = math.sqrt(phi / observed.sum())  # Var(log ratio) = phi / sum(fitted) = phi / O
+    z = stats.norm.ppf(0.975)
+    assert out["ratio"] == pytest.approx(ratio, rel=1e-9)
+    assert out["phi"] == pytest.approx(phi, rel=1e-6)
+    assert out["quasi_lower"] == pytest.approx(ratio * math.exp(-z * se), rel=1e-6)
+    assert out["quasi_upper"] == pytest.approx(ratio * math.exp(z * se), rel=1e-6)
+
+
+def test_negative_binomial_fit_matches_a_direct_likelihood_maximum(refs):
+    out = pr.overdispersed_ratio(OVERDISPERSED, refs["npl2023_t060"])
+    observed = OVERDISPERSED["false_alerts"].to_numpy(dtype=float)
+    expected = OVERDISPERSED["faces_seen"].to_numpy(dtype=float) / 6000
+
+    def negative_log_likelihood(params):
+        log_ratio, log_alpha = params
+        alpha = math.exp(log_alpha)
+        mean = expected * math.exp(log_ratio)
+        return -stats.nbinom.logpmf(observed, 1 / alpha, 1 / (1 + alpha * mean)).sum()
+
+    best = optimize.minimize(
+        negative_log_likelihood,
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 10_000},
+    )
+    assert out["nb_converged"]
+    assert out["nb_ratio"] == pytest.approx(math.exp(best.x[0]), rel=1e-4)
+    assert out["nb_alpha"] == pytest.approx(math.exp(best.x[1]), rel=1e-3)
+    assert out["nb_lower"] < out["nb_ratio"] < out["nb_upper"]
+
+
+def test_overdispersed_ratio_refuses_what_it_cannot_model(refs):
+    with pytest.raises(ValueError, match="no events, so there is no O/E"):
+        pr.overdispersed_ratio(OVERDISPERSED.assign(threshold=0.64), refs["npl2023_t064"])
+    with pytest.raises(ValueError, match="no false alerts"):
+        pr.overdispersed_ratio(OVERDISPERSED.assign(false_alerts=0), refs["npl2023_t060"])
+    with pytest.raises(ValueError, match="at least two deployments"):
+        pr.overdispersed_ratio(OVERDISPERSED.iloc[:1], refs["npl2023_t060"])
