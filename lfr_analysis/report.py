@@ -117,6 +117,7 @@ def execute_notebook(source: Path, build: Path, timeout: int = DEFAULT_TIMEOUT) 
     os.environ["LFR_BUILD_DIR"] = str(build)
     os.environ.setdefault("MPLBACKEND", "agg")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ.setdefault("LFR_STATIC_EXPLORER", "1")  # no widget sliders in a batch run
     nb = nbformat.read(source, as_version=4)
     title = notebook_title(nb) or source.stem
     client = NotebookClient(
@@ -126,6 +127,9 @@ def execute_notebook(source: Path, build: Path, timeout: int = DEFAULT_TIMEOUT) 
         resources={"metadata": {"path": str(source.parent)}},
         # The kernel talks to this process over loopback only; hide its transport warning.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        # Merge consecutive stream outputs, so how print() output happens to be chunked
+        # does not make two builds differ.
+        coalesce_streams=True,
     )
     started = time.perf_counter()
     error = ""
