@@ -316,7 +316,8 @@ def rate_ci(events, trials, method="clopper-pearson", conf=0.95, side="two-sided
         ``"wilson"``: the score interval. Plain Wilson and plain Jeffreys under-cover at
         0.1-0.2 expected events (see the module docstring).
     conf : float
-        Confidence level, at least 0.5 and below 1, e.g. 0.95.
+        Confidence level, at least 0.5 (0.75 for a one-sided bound) and below 1, e.g. 0.95.
+        Lower levels are refused: equal-tailed limits there need not bracket the estimate.
     side : {"two-sided", "upper", "lower"}
         ``"upper"`` gives a one-sided upper bound at level ``conf`` (``lower`` is then 0), e.g.
         the "rule of three" bound ``1 - 0.05 ** (1 / n)`` at 0 events; ``"lower"`` gives a
@@ -345,6 +346,11 @@ def rate_ci(events, trials, method="clopper-pearson", conf=0.95, side="two-sided
     _check_choice(method, METHODS, "method")
     _check_choice(side, SIDES, "side")
     conf = _check_conf(conf)
+    if side != "two-sided" and conf < 0.75:
+        raise ValueError(
+            f"conf={conf!r}: a one-sided bound needs a level of at least 0.75 (its tail, "
+            "1 - conf, must be no larger than that of a two-sided interval at level 0.5)"
+        )
     x, n, index = _broadcast_counts(events, trials)
     tail = (1 - conf) / 2 if side == "two-sided" else 1 - conf
     lower, upper = _limits(x, n, method, tail)
