@@ -80,20 +80,19 @@ def _as_counts(values, name: str) -> tuple[np.ndarray, pd.Index | None]:
     not a whole number.
     """
     index = values.index if isinstance(values, pd.Series) else None
-    if isinstance(values, pd.Series | pd.Index):
-        if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
-            raise ValueError(f"{name} must be numeric counts, got dtype {values.dtype}")
+    if isinstance(values, pd.Series | pd.Index) and pd.api.types.is_bool_dtype(values):
+        raise ValueError(f"{name} must be counts, got booleans (dtype {values.dtype})")
+    if isinstance(values, pd.Series | pd.Index) and pd.api.types.is_numeric_dtype(values):
         floats = values.to_numpy(dtype="float64", na_value=np.nan)
     else:
-        raw = np.atleast_1d(np.asarray(values))
+        # lists, tuples and object Series are read element by element, so that a boolean or a
+        # string is refused rather than silently converted to a number
+        exact = isinstance(values, np.ndarray | np.generic | int | float)
+        raw = np.atleast_1d(np.asarray(values, dtype=None if exact else object))
         if raw.ndim != 1:
             raise ValueError(f"{name} must be a scalar or one-dimensional, got shape {raw.shape}")
         if raw.dtype.kind not in "iuf":
-            for i, value in enumerate(raw):
-                if not isinstance(value, int | float | np.integer | np.floating) or isinstance(
-                    value, bool | np.bool_
-                ):
-                    raise ValueError(f"{name} at {_position(None, i)} is {value!r}: not a number")
+            raw = np.array([_as_number(v, name, _position(index, i)) for i, v in enumerate(raw)])
         floats = raw.astype("float64")
     checks = (
         (np.isnan(floats), "is missing"),
@@ -111,6 +110,17 @@ def _as_counts(values, name: str) -> tuple[np.ndarray, pd.Index | None]:
                 f"{int(bad.sum())} such value(s) in all"
             )
     return floats.astype(np.int64), index
+
+
+def _as_number(value, name: str, where: str) -> float:
+    """Return one element as a float (NaN when missing) or raise naming its position."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise ValueError(f"{name} at {where} is {value!r}: not a number")
+    return float(value)
 
 
 def _check_choice(value, allowed, name: str) -> None:

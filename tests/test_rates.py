@@ -318,6 +318,9 @@ def test_scalar_array_and_series_inputs():
         ([np.nan, 1], [10, 10], "events at position 0 is missing"),
         (["3", 1], [10, 10], "not a number"),
         ([1, 2e15], [10, 3e15], "events at position 1 is too large"),
+        ([True, 1], [10, 10], "events at position 0 is True: not a number"),
+        ([1, None], [10, 10], "events at position 1 is missing"),
+        ([[1, 2]], [10], "one-dimensional"),
         ([1, 2, 3], [10, 10], "different lengths"),
     ],
 )
@@ -330,6 +333,9 @@ def test_bad_series_value_names_its_label():
     events = pd.Series([1, pd.NA, 2], index=["a", "b", "c"], dtype="Int64")
     with pytest.raises(ValueError, match=r"events at position 1 \(index label 'b'\) is missing"):
         rates.rate_ci(events, 10)
+    text = pd.Series(["1", "x"], index=["a", "b"])
+    with pytest.raises(ValueError, match=r"events at position 0 \(index label 'a'\) is '1'"):
+        rates.rate_ci(text, 10)
     with pytest.raises(ValueError, match="different indexes"):
         rates.rate_ci(pd.Series([1], index=["a"]), pd.Series([10], index=["b"]))
 
