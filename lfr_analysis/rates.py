@@ -549,7 +549,9 @@ def false_alert_rates(
     ----------
     deployments : pandas.DataFrame
         One row per deployment, with count columns ``faces``, ``alerts`` and
-        ``false_alerts`` (pandas ``Int64`` with ``<NA>`` for unknown is expected).
+        ``false_alerts`` (pandas ``Int64`` with ``<NA>`` for unknown is expected). Only the
+        denominator and ``false_alerts`` are required; a missing other count column gives
+        ``<NA>`` sums.
     by : str, list of str or None
         Grouping: ``None`` gives one pooled row for all deployments; a column name (e.g.
         ``"threshold"``, ``"source_type"``, ``"deployment_id"`` for one row per deployment),
@@ -591,13 +593,17 @@ def false_alert_rates(
     _check_choice(missing, ("exclude", "raise"), "missing")
     _check_choice(method, METHODS, "method")
     conf = _check_conf(conf)
-    _require_columns(deployments, [faces, alerts, false_alerts])
-    counts = {
-        "faces_seen": _counts_column(deployments, faces),
-        "alerts": _counts_column(deployments, alerts),
-        "false_alerts": _counts_column(deployments, false_alerts),
-    }
+    sources = {"faces_seen": faces, "alerts": alerts, "false_alerts": false_alerts}
     denominator = PER[per]
+    _require_columns(deployments, [sources[denominator], false_alerts])
+    counts = {
+        key: (
+            _counts_column(deployments, column)
+            if column in deployments.columns
+            else np.full(len(deployments), np.nan)
+        )
+        for key, column in sources.items()
+    }
     usable = ~np.isnan(counts[denominator]) & ~np.isnan(counts["false_alerts"])
     too_many = usable & (counts["false_alerts"] > counts[denominator])
     if too_many.any():

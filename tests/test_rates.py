@@ -481,7 +481,9 @@ def test_missing_raise_and_row_errors_name_the_deployment():
     with pytest.raises(ValueError, match="column 'faces_seen', row 1.*deployment_id 'b'.*-3"):
         rates.false_alert_rates(bad)
     with pytest.raises(ValueError, match="no column"):
-        rates.false_alert_rates(frame.drop(columns="alerts"))
+        rates.false_alert_rates(frame.drop(columns="alerts"), per="alert")
+    without_alerts = rates.false_alert_rates(frame.drop(columns="alerts")).iloc[0]
+    assert pd.isna(without_alerts["alerts"]) and without_alerts["false_alerts"] == 4
     with pytest.raises(ValueError, match="by: deployments has no column 'borough'"):
         rates.false_alert_rates(frame, by="borough")
     with pytest.raises(ValueError, match="per='person'"):
