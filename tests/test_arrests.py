@@ -598,3 +598,14 @@ def test_fuzzed_copies_fail_with_the_suites_own_errors(tmp_path, file_name, caps
     with capsys.disabled():
         print(f"\n{file_name}: {tried} corrupted copies tried, {refused} refused")
     assert refused >= tried - 4  # the rare no-op corruption (blanking a blank cell) loads
+
+
+def test_approximate_counts_are_labelled_and_refused_as_shares():
+    frame = synthetic_people([10, 5], 15)
+    frame.loc[0, "qualifier"] = "approx"
+    table = A.arrest_counts(frame, "offence_group").set_index("offence_group")
+    assert table.loc["group 0", "qualifier"] == "approx"
+    assert table.loc["group 0", "reading"].startswith("approximate")
+    assert np.isfinite(table.loc["group 0", "upper"])
+    with pytest.raises(A.OverlappingCategoriesError, match="lower bounds or approximate"):
+        A.arrest_counts(frame, "offence_group", shares=True)
