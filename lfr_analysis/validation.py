@@ -352,6 +352,18 @@ def _pandera_problems(frame: pd.DataFrame, schema, name: str) -> list[Problem]:
     return []
 
 
+def _relation_problems(frame, name, extra_checks, found: list[Problem]) -> list[Problem]:
+    """Run the loader's row checks; if they trip over values already reported, skip them."""
+    if extra_checks is None:
+        return []
+    try:
+        return list(extra_checks(frame, name))
+    except Exception:
+        if found:  # e.g. a relation undefined for a value that broke a rule above
+            return []
+        raise
+
+
 # ---------------------------------------------------------------------------- public
 
 
@@ -402,10 +414,9 @@ def read_table(
     if problems:
         raise DataValidationError(problems)
     frame, problems = _build_frame(rows, columns, name)
-    if not problems:
+    if not problems:  # values converted: check value rules and row relations together
         problems = _pandera_problems(frame, pandera_schema(columns, unique), name)
-    if not problems and extra_checks is not None:
-        problems = list(extra_checks(frame, name))
+        problems += _relation_problems(frame, name, extra_checks, problems)
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise DataValidationError(problems)

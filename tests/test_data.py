@@ -239,9 +239,10 @@ def test_every_problem_is_reported_at_once(copy_of_data):
         data.load_deployments(path=path)
     texts = _problem_texts(caught.value)
     joined = "\n".join(texts)
-    assert {p.line for p in caught.value.problems} == set(lines[:3])
+    assert {p.line for p in caught.value.problems} == set(lines)
     assert "'threshold': value '0.9'" in joined and "'date'" in joined
     assert "'source_type': value 'rumour'" in joined
+    assert "'quality_flags': value 'looks_odd'" in joined
 
 
 def test_relation_checks_report_unknown_flag_and_false_alerts_above_faces(copy_of_data):
