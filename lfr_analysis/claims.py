@@ -535,7 +535,7 @@ def select_rows(deployments: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
     keep = pd.Series(True, index=deployments.index)
     if not recipe.include_secondary:
         keep &= deployments["source_type"].eq("primary")
-    if recipe.exclude_flags:
+    if recipe.exclude_flags and "quality_flags" in deployments.columns:
         flags = deployments["quality_flags"].fillna("").str.split(";")
         keep &= ~flags.map(lambda row: any(f.strip() in recipe.exclude_flags for f in row))
     for key, _, value in recipe.filters:

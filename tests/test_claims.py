@@ -350,6 +350,13 @@ def test_published_zero_is_handled(deployments):
     )
 
 
+def test_table_without_quality_flags_still_works(deployments):
+    row = claims.assess(
+        figure(value=4.0, value_as_published="4"), deployments.drop(columns="quality_flags")
+    )
+    assert row["status"] == "contradicted"  # nothing is flagged, so no definition gives 4
+
+
 def test_search_days_scale_with_the_period():
     day = pd.Timestamp("2024-04-09")
     assert claims.search_days(claims.Recipe("arrests", day, day)) == 7
