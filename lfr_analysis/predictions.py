@@ -185,7 +185,7 @@ def _row_checks(frame: pd.DataFrame, name: str) -> list[Problem]:
 
 
 def data_path() -> Path:
-    """Return the path of ``study_predictions.csv`` in the data folder."""
+    """Return the path of ``study_predictions.csv`` in the data folder (see ``paths``)."""
     return paths.data_dir() / DATA_FILE
 
 
@@ -929,6 +929,19 @@ def fill_missing(deployments: pd.DataFrame, column: str, value) -> pd.DataFrame:
 
     Use it to make an assumption explicit (e.g. a watchlist size for secondary rows that
     lack one) in a sensitivity analysis; the flag keeps filled rows identifiable.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+    column : str
+        Column to fill.
+    value : scalar
+        The assumed value (not missing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; the input is not changed.
     """
     _check_columns(deployments, [column])
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -1186,6 +1199,20 @@ def cumulative_oe(
     exact Poisson range of the cumulative count if the reference held
     (``expected_lower``/``expected_upper`` = quantiles alpha/2 and 1 - alpha/2 of
     Poisson(cum_expected)). The limits are pointwise, not simultaneous.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+    reference : Reference
+    order_by : str
+        Time column.
+    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
+    faces, false_alerts, watchlist, threshold, id_column : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     from statsmodels.stats.rates import confint_poisson
 
@@ -1231,7 +1258,20 @@ def cumulative_oe(
 
 
 def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
-    """Plot cumulative observed false alerts against the reference's exact range."""
+    """Plot cumulative observed false alerts against the reference's exact range.
+
+    Parameters
+    ----------
+    cumulative : pandas.DataFrame
+        From :func:`cumulative_oe`.
+    x : str
+        Column for the horizontal axis (the ``order_by`` column).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     import matplotlib.pyplot as plt
 
     from lfr_analysis.plotting import COLOURS
@@ -1340,6 +1380,15 @@ def compare_precision(
     Clopper-Pearson intervals for each share, the Newcombe interval for the difference
     (``confint_proportions_2indep(method="newcomb")``) and Fisher's exact test.
 
+    Parameters
+    ----------
+    true_alerts, alerts : int
+        Observed alerts recorded as true, and all alerts.
+    reference : PrecisionReference
+        E.g. from :func:`load_precision_references`.
+    alpha : float
+        1 - confidence level.
+
     Returns
     -------
     pandas.Series
@@ -1401,6 +1450,15 @@ def share_vs_benchmark(
     one-sided Clopper-Pearson lower bound: the smallest share of the exposed group (e.g. of
     the people passing the cameras) for which the observed count would not be significant
     at level ``alpha``, one-sided.
+
+    Parameters
+    ----------
+    events, trials : int
+        E.g. 8 Black people among 10 falsely alerted.
+    benchmark_share : float
+        The share to compare with, in (0, 1); say in the text what population it describes.
+    alpha : float
+        1 - confidence level.
 
     Returns
     -------
