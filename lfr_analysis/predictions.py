@@ -289,13 +289,10 @@ class Reference:
         _check_alpha(alpha)
         if self.events is None:
             raise ValueError(f"Reference {self.name!r}: no event count, so no upper bound")
-        from statsmodels.stats.proportion import proportion_confint
+        from lfr_analysis.rates import rate_ci
 
         trials = int(round(self.exposure))
-        upper = proportion_confint(
-            self.events, trials, alpha=alpha, method="beta", alternative="larger"
-        )[1]
-        return float(upper)
+        return float(rate_ci(self.events, trials, conf=1 - alpha, side="upper")["upper"].iloc[0])
 
 
 def _one_in(table: pd.DataFrame, reference_id: str) -> float:
@@ -1393,17 +1390,19 @@ def compare_precision(
     -------
     pandas.Series
     """
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    from lfr_analysis.rates import rate_ci
 
     _check_alpha(alpha)
     if not isinstance(reference, PrecisionReference):
         raise ValueError(f"reference must be a PrecisionReference, got {type(reference)!r}")
     _check_count_pair(true_alerts, alerts, "observed")
     _check_count_pair(reference.true_alerts, reference.alerts, "reference")
-    low, high = proportion_confint(true_alerts, alerts, alpha=alpha, method="beta")
-    ref_low, ref_high = proportion_confint(
-        reference.true_alerts, reference.alerts, alpha=alpha, method="beta"
-    )
+    observed_ci = rate_ci(true_alerts, alerts, conf=1 - alpha).iloc[0]
+    reference_ci = rate_ci(reference.true_alerts, reference.alerts, conf=1 - alpha).iloc[0]
+    low, high = observed_ci["lower"], observed_ci["upper"]
+    ref_low, ref_high = reference_ci["lower"], reference_ci["upper"]
     diff_low, diff_high = confint_proportions_2indep(
         true_alerts,
         alerts,
@@ -1464,14 +1463,15 @@ def share_vs_benchmark(
     -------
     pandas.Series
     """
-    from statsmodels.stats.proportion import proportion_confint
+    from lfr_analysis.rates import rate_ci
 
     _check_alpha(alpha)
     _check_count_pair(events, trials, "share")
     if not 0 < benchmark_share < 1:
         raise ValueError(f"benchmark_share must be in (0, 1), got {benchmark_share!r}")
-    low, high = proportion_confint(events, trials, alpha=alpha, method="beta")
-    lowest = proportion_confint(events, trials, alpha=alpha, method="beta", alternative="smaller")
+    two_sided = rate_ci(events, trials, conf=1 - alpha).iloc[0]
+    low, high = two_sided["lower"], two_sided["upper"]
+    lowest = rate_ci(events, trials, conf=1 - alpha, side="lower")["lower"].iloc[0]
     test = stats.binomtest(events, trials, benchmark_share, alternative="greater")
     return pd.Series(
         {
@@ -1483,7 +1483,7 @@ def share_vs_benchmark(
             "benchmark_share": benchmark_share,
             "p_more": float(test.pvalue),
             "p_two_sided": float(stats.binomtest(events, trials, benchmark_share).pvalue),
-            "lowest_consistent_share": float(lowest[0]),
+            "lowest_consistent_share": float(lowest),
             "conf_level": 1 - alpha,
             "method": "exact binomial; Clopper-Pearson",
         }
