@@ -691,8 +691,11 @@ def alternatives(
 ) -> list[Alternative]:
     """Try nearby windows and other definitions; return the best ``keep``, best first.
 
-    Starts move by up to :func:`search_days` days to any deployment date; ends move as
-    far, or to any later deployment date (a running total from the same start). The
+    Starts move by up to :func:`search_days` days to a deployment date or the day after
+    one, or later to the day after any deployment in the period (leaving out its first
+    deployments); ends move as far to a deployment date or the day before one, or to any
+    later deployment date (a running total from the same start). Beyond the span only one
+    end moves. The
     definitions tried (:func:`_definitions`) are all rows or primary rows only, with or
     without rows flagged :data:`SUSPECT_FLAGS` and, for a rate, per face or per alert.
     The figure's own window and definition is not a candidate. Candidates that reproduce
@@ -718,17 +721,22 @@ def alternatives(
     list of Alternative
     """
     span = pd.Timedelta(days=search_days(recipe) if end_known else WINDOW_SEARCH_DAYS)
+    day = pd.Timedelta(days=1)
     dates = pd.DatetimeIndex(sorted(deployments["date"].dropna().unique()))
-    starts = _candidate_days(dates, recipe.start, span)
+    inside = dates[(dates >= recipe.start) & (dates < recipe.end)]
+    starts = _candidate_days(dates, recipe.start, span).union(inside + day)
     later = dates[dates >= (recipe.end if end_known else recipe.start)]
-    ends = _candidate_days(dates, recipe.end, span).union(later)
+    ends = _candidate_days(dates, recipe.end, span, step=-day).union(later)
     start_shift = np.abs((starts - recipe.start).days.to_numpy())[:, None]
     end_shift = np.abs((ends - recipe.end).days.to_numpy())[None, :]
     if not end_known:
         end_shift = 0 * end_shift
     shift = start_shift + end_shift
     both = (start_shift > 0) & (end_shift > 0)
-    valid_order = starts.to_numpy()[:, None] <= ends.to_numpy()[None, :]
+    # move both ends only within the span; beyond it, keep one end where it was
+    near = (start_shift <= span.days) & ((end_shift <= span.days) | (not end_known))
+    one_end = (start_shift == 0) | (end_shift == 0)
+    valid_order = (starts.to_numpy()[:, None] <= ends.to_numpy()[None, :]) & (near | one_end)
     low, high = _acceptance_bounds(figure)
     parts = []
     for number, variant in enumerate(_definitions(recipe)):
@@ -816,9 +824,19 @@ def _in_unit_array(values: np.ndarray, metric: str, unit: str) -> np.ndarray:
     return values * (100.0 if unit == "percent" else 1.0)
 
 
-def _candidate_days(dates, centre, span):
+_ONE_DAY = pd.Timedelta(days=1)
+
+
+def _candidate_days(dates, centre, span, step=_ONE_DAY):
+    """Deployment dates within ``span`` of ``centre``, each also moved by ``step``.
+
+    A window that starts the day after a deployment (``step`` +1 day) leaves it out with
+    the smallest move; a window that ends the day before one (``step`` -1 day) likewise.
+    """
     near = dates[(dates >= centre - span) & (dates <= centre + span)]
-    return near.union(pd.DatetimeIndex([centre]))
+    moved = near + step
+    moved = moved[(moved >= centre - span) & (moved <= centre + span)]
+    return near.union(moved).union(pd.DatetimeIndex([centre]))
 
 
 def _changes(candidate: Recipe, original: Recipe) -> int:

@@ -326,13 +326,38 @@ def test_nearest_prefers_a_definition_over_a_long_shift(deployments):
 
 
 def test_nearest_can_leave_out_rows_flagged_as_suspect(deployments):
-    # 4 deployments in Jan-Mar: the record has 5, one of them flagged as misdated
-    row = claims.assess(figure(value=4.0, value_as_published="4"), deployments)
+    # 85,000 faces in Jan-Mar: no window gives it; leaving out the flagged d4 (15,000) does
+    row = claims.assess(
+        figure(metric="faces_seen", unit="faces", value=85_000.0, value_as_published="85,000"),
+        deployments,
+    )
     assert row["status"] == "contradicted"
     assert row["nearest_match"] == (
-        "deployments, 2024-01-01 to 2024-03-31; all rows; "
+        "faces_seen, 2024-01-01 to 2024-03-31; all rows; "
         "without rows flagged date_out_of_sequence (reproduces)"
     )
+
+
+def test_nearest_window_moves_the_least(deployments):
+    # 4 deployments in Jan-Mar: the record has 5; starting the day after d1 gives 4
+    row = claims.assess(figure(value=4.0, value_as_published="4"), deployments)
+    assert row["nearest_match"] == "deployments, 2024-01-06 to 2024-03-31; all rows (reproduces)"
+    # 3 in Jan-Mar: starting the day after d2 (20 days later) gives 3 (d3, d4, d5), a
+    # smaller move than ending the day before d4 (31 days earlier)
+    row = claims.assess(figure(value=3.0, value_as_published="3"), deployments)
+    assert row["nearest_match"] == "deployments, 2024-01-21 to 2024-03-31; all rows (reproduces)"
+    # 2 in 6 Jan - 10 Mar (the record has d2, d3, d4): ending the day before d4 moves 10
+    # days, starting the day after d2 moves 15, so the end moves
+    row = claims.assess(
+        figure(
+            value=2.0,
+            value_as_published="2",
+            period_start="2024-01-06",
+            period_end="2024-03-10",
+        ),
+        deployments,
+    )
+    assert row["nearest_match"] == "deployments, 2024-01-06 to 2024-02-29; all rows (reproduces)"
 
 
 def test_published_zero_is_handled(deployments):
