@@ -60,6 +60,10 @@ MAX_COUNT = 10**15
 _STATSMODELS_METHOD = {"clopper-pearson": "beta", "wilson": "wilson", "jeffreys": "jeffreys"}
 _MIDP_TOLERANCES = {"xrtol": 1e-12}
 
+#: Methods whose one-sided bound below conf = 0.75 can fall on the wrong side of the estimate
+#: (mid-p at 2 in 3 with conf 0.5 gives an upper bound of 0.65).
+_EQUAL_TAILED_ONLY = ("mid-p", "jeffreys", "jeffreys-modified")
+
 
 # --------------------------------------------------------------------------------------
 # argument checks
@@ -326,8 +330,9 @@ def rate_ci(events, trials, method="clopper-pearson", conf=0.95, side="two-sided
         ``"wilson"``: the score interval. Plain Wilson and plain Jeffreys under-cover at
         0.1-0.2 expected events (see the module docstring).
     conf : float
-        Confidence level, at least 0.5 (0.75 for a one-sided bound) and below 1, e.g. 0.95.
-        Lower levels are refused: equal-tailed limits there need not bracket the estimate.
+        Confidence level, at least 0.5 and below 1, e.g. 0.95; at least 0.75 for a one-sided
+        mid-p or Jeffreys bound. Lower levels are refused: the limits there need not bracket
+        the estimate.
     side : {"two-sided", "upper", "lower"}
         ``"upper"`` gives a one-sided upper bound at level ``conf`` (``lower`` is then 0), e.g.
         the "rule of three" bound ``1 - 0.05 ** (1 / n)`` at 0 events; ``"lower"`` gives a
@@ -356,10 +361,10 @@ def rate_ci(events, trials, method="clopper-pearson", conf=0.95, side="two-sided
     _check_choice(method, METHODS, "method")
     _check_choice(side, SIDES, "side")
     conf = _check_conf(conf)
-    if side != "two-sided" and conf < 0.75:
+    if side != "two-sided" and conf < 0.75 and method in _EQUAL_TAILED_ONLY:
         raise ValueError(
-            f"conf={conf!r}: a one-sided bound needs a level of at least 0.75 (its tail, "
-            "1 - conf, must be no larger than that of a two-sided interval at level 0.5)"
+            f"conf={conf!r}: a one-sided {method} bound needs a level of at least 0.75 (below "
+            "it, the bound can fall on the wrong side of the estimate)"
         )
     x, n, index = _broadcast_counts(events, trials)
     tail = (1 - conf) / 2 if side == "two-sided" else 1 - conf

@@ -347,7 +347,7 @@ def test_bad_series_value_names_its_label():
         ({"conf": 1.5}, "conf=1.5"),
         ({"conf": 0}, "conf=0"),
         ({"conf": 0.3}, "at least 0.5"),
-        ({"conf": 0.6, "side": "upper"}, "one-sided bound needs a level of at least 0.75"),
+        ({"conf": 0.6, "side": "upper", "method": "mid-p"}, "needs a level of at least 0.75"),
         ({"side": "both"}, "side='both'"),
     ],
 )
