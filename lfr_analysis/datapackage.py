@@ -102,6 +102,11 @@ def build_manifest(data_folder: Path | None = None) -> dict:
     folder = Path(data_folder or paths.data_dir())
     resources = declared_resources()
     declared = {r["path"] for r in resources}
+    if len(declared) != len(resources):
+        twice = sorted(
+            {r["path"] for r in resources if [x["path"] for x in resources].count(r["path"]) > 1}
+        )
+        raise ValueError(f"data files declared more than once in DATA_RESOURCES: {twice}")
     undeclared = sorted(p.name for p in folder.glob("*.csv") if p.name not in declared)
     if undeclared:
         raise ValueError(

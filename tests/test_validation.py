@@ -139,3 +139,18 @@ def test_manifest_refuses_undescribed_files(tmp_path, monkeypatch):
     monkeypatch.setattr(datapackage, "declared_resources", lambda: [])
     with pytest.raises(ValueError, match="stray.csv"):
         datapackage.build_manifest(tmp_path)
+
+
+def test_manifest_refuses_a_file_declared_twice(tmp_path, monkeypatch):
+    write(tmp_path, GOOD, "t.csv")
+    resource = {
+        "name": "t",
+        "path": "t.csv",
+        "title": "t",
+        "description": "test",
+        "sources": [],
+        "columns": COLUMNS,
+    }
+    monkeypatch.setattr(datapackage, "declared_resources", lambda: [resource, resource])
+    with pytest.raises(ValueError, match="more than once.*t.csv"):
+        datapackage.build_manifest(tmp_path)
