@@ -17,9 +17,20 @@ Functions
     Pooled rates (sum the counts, then estimate) per group of deployments.
 :func:`rate_posterior`, :func:`prob_rate_exceeds`
     The Bayesian reading: Beta posterior quantiles and tail probabilities.
-:func:`heterogeneity`
+:func:`compare_reported_rates`
+    Each deployment's printed rate beside the rate its counts give, at the printed precision.
+:func:`heterogeneity` (with :func:`conditional_mc_test`)
     Is the per-face rate the same in every deployment? A conditional Monte-Carlo test plus
     a negative binomial dispersion estimate, with a verdict in plain words.
+:func:`forest_plot`
+    Pooled rates and their intervals, one row per group.
+
+Where scipy or statsmodels is wrong for these inputs, the module says so and works around it:
+statsmodels' Jeffreys and Wilson lower limits are set to 0 at zero events; Beta quantiles
+(behind the Clopper-Pearson and Jeffreys limits) are checked by a round trip, because
+``scipy.special.betaincinv`` is wrong in isolated places; the mid-p interval is computed here
+because statsmodels' ``confint_poisson(method="midp-c")`` is scalar, degenerate at 0 and
+inaccurate at tiny rates.
 
 The choice of methods follows ``STATISTICAL_METHODS.md`` (sections 2.1, 2.4 and 3.3 of the
 project's statistical guide): Clopper-Pearson is the default because its coverage never
