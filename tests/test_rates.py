@@ -692,3 +692,22 @@ def test_heterogeneity_fit_is_stable_with_one_extreme_deployment_and_quiet():
     assert result.p_value == pytest.approx(1 / 2_001)
     assert "the smallest value 2,000 redraws can give" in result.verdict
     assert homogeneous.nb_alpha < 1.0 and np.isfinite(homogeneous.nb_lr_p)
+
+
+def test_conditional_mc_test_holds_its_level_with_few_events():
+    # 400 homogeneous datasets of 200 deployments with about 10 false alerts in all: the
+    # conditional test rejects about 5% of them at the 5% level, while Pearson's X^2 read
+    # against chi-square(k - 1) rejects far more (the methods guide reports 24%)
+    rng = np.random.default_rng(2024)
+    faces = rng.integers(5_000, 80_000, size=200)
+    rate = 10 / faces.sum()
+    mc_rejections = naive_rejections = 0
+    datasets = 400
+    for _ in range(datasets):
+        events = rng.poisson(faces * rate)
+        statistic, p_value = rates.conditional_mc_test(events, faces, 199, rng)
+        mc_rejections += p_value <= 0.05
+        naive_rejections += events.sum() > 0 and stats.chi2.sf(statistic, len(faces) - 1) <= 0.05
+    mc_rate, naive_rate = mc_rejections / datasets, naive_rejections / datasets
+    assert 0.01 <= mc_rate <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / datasets), mc_rate
+    assert naive_rate > 0.12, naive_rate
