@@ -938,6 +938,9 @@ def arrest_counts(
         table["share"] = counts / counts.sum()
         if len(counts) >= 2:
             limits = multinomial_proportions_confint(counts, alpha=alpha, method="goodman")
+            # Goodman's closed form can overshoot [0, 1] by rounding (e.g. 1 + 2e-16 when a
+            # category holds every arrest); shares cannot.
+            limits = np.clip(limits, 0.0, 1.0)
         else:
             limits = np.array([[1.0, 1.0]])
         table["share_lower"], table["share_upper"] = limits[:, 0], limits[:, 1]
