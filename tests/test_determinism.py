@@ -46,7 +46,7 @@ def outputs(notebook_path):
 def test_report_twice_is_identical(tmp_path):
     if not find_notebooks(paths.notebooks_dir()):
         pytest.skip("no notebooks in notebooks/")
-    first, second = build(tmp_path / "a"), build(tmp_path / "b")
+    first, second = build(tmp_path / "a" / "build"), build(tmp_path / "b" / "build")
     figures = sorted(p.name for p in (first / "figures").iterdir())
     assert figures, "the notebooks saved no figure"
     assert figures == sorted(p.name for p in (second / "figures").iterdir())
