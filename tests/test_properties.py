@@ -177,3 +177,100 @@ def test_false_alert_rates_refuse_negative_counts():
     with pytest.raises(ValueError, match="false_alerts"):
         rates.false_alert_rates(frame)
     assert np.isfinite(rates.false_alert_rates(frame.iloc[:1])["upper"].iloc[0])
+
+
+# ------------------------------------------------ observed_vs_expected and arrest_counts
+
+
+@pytest.fixture(scope="module")
+def npl_060():
+    from lfr_analysis import predictions
+
+    return predictions.load_references()["npl2023_t060"]
+
+
+def prediction_frame(faces, false_alerts, watchlist):
+    size = len(faces)
+    return pd.DataFrame(
+        {
+            "deployment_id": [f"D{i}" for i in range(size)],
+            "date": pd.to_datetime(["2024-01-01"] * size),
+            "watchlist_size": pd.array([watchlist] * size, dtype="Int64"),
+            "threshold": [0.6] * size,
+            "faces_seen": pd.array(faces, dtype="Int64"),
+            "false_alerts": pd.array(false_alerts, dtype="Int64"),
+        }
+    )
+
+
+@FRAME_PROPERTY
+@given(
+    rows=st.lists(st.tuples(st.integers(1, 10**6), st.integers(0, 50)), min_size=1, max_size=8),
+    watchlist=st.integers(100, 50_000),
+    alpha=st.sampled_from([0.2, 0.1, 0.05, 0.01, 0.002]),
+)
+def test_observed_vs_expected_interval_in_domain_and_contains_ratio(
+    rows, watchlist, alpha, npl_060
+):
+    from lfr_analysis import predictions
+
+    faces = [f for f, _ in rows]
+    false_alerts = [min(k, f) for f, k in rows]
+    out = predictions.observed_vs_expected(
+        prediction_frame(faces, false_alerts, watchlist), npl_060, alpha=alpha
+    ).iloc[0]
+    assert out["observed"] == sum(false_alerts)
+    assert out["expected"] > 0
+    assert 0 <= out["ratio_lower"] <= out["ratio"] <= out["ratio_upper"] < np.inf
+    assert out["ratio"] == pytest.approx(out["observed"] / out["expected"])
+    for p in ("p_two_sided", "p_more", "p_fewer"):
+        assert 0 <= out[p] <= 1
+    if out["observed"] == 0:
+        assert out["ratio_lower"] == 0
+
+
+@FRAME_PROPERTY
+@given(
+    faces=st.lists(st.integers(1, 10**5), min_size=2, max_size=6),
+    column=st.sampled_from(["faces_seen", "false_alerts", "watchlist_size"]),
+    bad=st.integers(-(10**6), -1),
+    position=st.integers(0, 5),
+)
+def test_observed_vs_expected_refuses_negative_counts_naming_them(
+    faces, column, bad, position, npl_060
+):
+    from lfr_analysis import predictions
+
+    frame = prediction_frame(faces, [0] * len(faces), 10_000)
+    row = position % len(faces)
+    frame.loc[row, column] = bad
+    with pytest.raises(ValueError, match=f"{column}.*D{row}|D{row}.*{column}"):
+        predictions.observed_vs_expected(frame, npl_060)
+
+
+@FRAME_PROPERTY
+@given(alpha=st.floats(allow_nan=True) | st.sampled_from([0, 1, -0.5, 2]))
+def test_alpha_outside_the_unit_interval_is_refused(alpha, npl_060):
+    from lfr_analysis import arrests, predictions
+
+    if 0 < alpha < 1:
+        return
+    frame = prediction_frame([1000], [0], 10_000)
+    with pytest.raises(ValueError, match="alpha"):
+        predictions.observed_vs_expected(frame, npl_060, alpha=alpha)
+    with pytest.raises(ValueError, match="alpha"):
+        arrests.arrest_counts(alpha=alpha)
+
+
+@pytest.mark.parametrize("alpha", [0.2, 0.1, 0.05, 0.01])
+def test_arrest_counts_on_the_published_data_are_ordered_and_nested(alpha):
+    # generated inputs for arrest_counts: tests/test_arrests.py::test_counts_properties_on_many_inputs
+    from lfr_analysis import arrests
+
+    narrow = arrests.arrest_counts(by="offence_group", alpha=alpha).set_index("offence_group")
+    wide = arrests.arrest_counts(by="offence_group", alpha=alpha / 2).set_index("offence_group")
+    assert (narrow["lower"] >= 0).all()
+    assert (narrow["lower"] <= narrow["arrests"]).all()
+    assert (narrow["arrests"] <= narrow["upper"]).all()
+    assert (wide["lower"] <= narrow["lower"] + 1e-9).all()
+    assert (wide["upper"] >= narrow["upper"] - 1e-9).all()
