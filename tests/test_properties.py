@@ -264,7 +264,7 @@ def test_alpha_outside_the_unit_interval_is_refused(alpha, npl_060):
 
 @pytest.mark.parametrize("alpha", [0.2, 0.1, 0.05, 0.01])
 def test_arrest_counts_on_the_published_data_are_ordered_and_nested(alpha):
-    # generated inputs for arrest_counts: tests/test_arrests.py::test_counts_properties_on_many_inputs
+    # generated inputs: see test_counts_properties_on_many_inputs in tests/test_arrests.py
     from lfr_analysis import arrests
 
     narrow = arrests.arrest_counts(by="offence_group", alpha=alpha).set_index("offence_group")
