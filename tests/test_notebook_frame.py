@@ -1,0 +1,54 @@
+"""Every notebook keeps the suite's fixed frame.
+
+Title and purpose first; a setup cell that applies the style and seeds
+``numpy.random.default_rng``; figures through ``plotting.savefig``; data sources and
+library versions last; no outputs stored.
+"""
+
+import re
+
+import nbformat
+import pytest
+
+from lfr_analysis import paths
+from lfr_analysis.report import find_notebooks
+
+NOTEBOOKS = find_notebooks(paths.notebooks_dir())
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_title_and_purpose_first(notebook):
+    path, nb = notebook
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    number = path.name[:2]
+    assert re.match(rf"# {number} · \S", first.source), first.source[:80]
+    assert len(first.source.split()) > 30, "the title cell should state audience and purpose"
+
+
+def test_setup_cell_applies_style_and_seeds_a_generator(notebook):
+    _, nb = notebook
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    assert "use_style()" in setup.source
+    assert re.search(r"default_rng\(\s*SEED\s*\)|default_rng\(\s*\d+\s*\)", setup.source)
+
+
+def test_sources_and_versions_last(notebook):
+    _, nb = notebook
+    last, heading = nb.cells[-1], nb.cells[-2]
+    assert last.cell_type == "code" and "sources_and_versions(" in last.source
+    assert heading.cell_type == "markdown"
+    assert re.search(r"^## Data sources", heading.source, flags=re.MULTILINE)
+
+
+def test_figures_go_through_savefig_and_no_outputs_are_stored(notebook):
+    _, nb = notebook
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    source = "\n".join(c.source for c in code)
+    assert ".savefig(" not in source.replace("plotting.savefig(", "")
+    assert "assert " in source, "assert the numbers that matter"
