@@ -68,6 +68,11 @@ QUALITY_FLAGS: dict[str, str] = {
         "days in the same table (19,199 at Bond St on 02/05/25, others 16,199): possibly a "
         "typo in the source"
     ),
+    "printed_rate_inconsistent": (
+        "the printed false-alert rate agrees with the row's own counts neither rounded nor "
+        "truncated to the printed decimals (George St, Croydon, 07/12/23: 0.01% printed for "
+        "1 in 3,940 = 0.025%); analyses use the counts"
+    ),
     "secondary_transcription": (
         "taken from a third-party transcription of the Met's record, not read from the PDF"
     ),

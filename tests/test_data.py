@@ -199,8 +199,10 @@ def test_duplicate_id_is_reported(copy_of_data):
 def test_truncated_file_is_reported_at_its_last_line(copy_of_data):
     path = copy_of_data / data.DEPLOYMENTS_FILE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[: len(text) // 2], encoding="utf-8", newline="")
-    last_line = text[: len(text) // 2].count("\n") + 1
+    # cut mid-row: just after the id (never quoted) of a row near the middle
+    cut = text.index(",", text.index("\n", len(text) // 2) + 1) + 1
+    path.write_text(text[:cut], encoding="utf-8", newline="")
+    last_line = text[:cut].count("\n") + 1
     with pytest.raises(DataValidationError) as caught:
         data.load_deployments(path=path)
     assert any(p.line == last_line for p in caught.value.problems)

@@ -479,3 +479,26 @@ def test_table_reading_agrees_with_the_plain_text_of_each_row(parsed, key):
         assert _text_line_values(line, key) == _table_values(row.values, key), line
         compared += 1
     assert compared == len(document.rows) - (1 if key == "grid_2020_22" else 0)
+
+
+@pytest.mark.parametrize(
+    ("printed", "false_alerts", "faces_seen", "agrees"),
+    [
+        ("0.03%", 1, 3200, True),  # 0.03125% rounds to 0.03%
+        ("0.08%", 1, 1123, True),  # 0.0890% truncated, as the Met sometimes prints
+        ("0.09%", 1, 1123, True),  # ... or rounded
+        ("0.01%", 1, 3940, False),  # 0.0254%: neither reading gives 0.01%
+        ("0%", 0, 5000, True),
+        ("0%", 1, 5000, True),  # 0.02% truncated to whole percent
+        ("1%", 1, 5000, False),
+        ("N/A", 1, 5000, True),  # not a number: nothing to compare
+    ],
+)
+def test_printed_rate_matches_by_rounding_or_truncation(printed, false_alerts, faces_seen, agrees):
+    assert met.printed_rate_matches(printed, false_alerts, faces_seen) is agrees
+
+
+def test_printed_rate_inconsistent_flags_only_croydon_george_st():
+    frame = data.load_deployments(include_secondary=False)
+    flagged = frame[frame["quality_flags"].fillna("").str.contains("printed_rate_inconsistent")]
+    assert list(flagged["deployment_id"]) == ["MET-2023-12-07-croydon-george-st"]

@@ -36,6 +36,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from statistics import median
 
@@ -646,6 +647,7 @@ def flag_quirks(rows: list[ParsedRow]) -> None:
     _flag_identical_disposals(rows)
     _flag_date_sequence(rows)
     _flag_watchlist_outliers(rows)
+    _flag_printed_rates(rows)
 
 
 def _add(row: ParsedRow, flag: str) -> None:
@@ -703,3 +705,44 @@ def _flag_watchlist_outliers(rows: list[ParsedRow]) -> None:
         middle = median(others)
         if abs(row.values["watchlist_size"] - middle) > WATCHLIST_OUTLIER_FRACTION * middle:
             _add(row, "watchlist_size_outlier")
+
+
+def printed_rate_matches(printed: str, false_alerts: int, faces_seen: int) -> bool:
+    """Say whether a printed per-face rate ("0.05%") agrees with its own counts.
+
+    The Met's tables sometimes round and sometimes truncate to the printed number of
+    decimals (e.g. 1 in 1,123 = 0.089% printed as 0.08%), so either reading agrees.
+
+    Parameters
+    ----------
+    printed : str
+        The rate as printed, a percentage such as ``"0.05%"``.
+    false_alerts, faces_seen : int
+        The row's own counts.
+
+    Returns
+    -------
+    bool
+    """
+    text = printed.strip().removesuffix("%").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return True  # not a number: nothing to compare (kept as printed)
+    step = Decimal(1).scaleb(value.as_tuple().exponent)
+    exact = Decimal(false_alerts) * 100 / Decimal(faces_seen)
+    readings = {exact.quantize(step, ROUND_HALF_UP), exact.quantize(step, ROUND_DOWN)}
+    return value in readings
+
+
+def _flag_printed_rates(rows: list[ParsedRow]) -> None:
+    for row in rows:
+        v = row.values
+        printed, false, faces = (
+            v.get("false_alert_rate_reported"),
+            v.get("false_alerts"),
+            v.get("faces_seen"),
+        )
+        if printed and false is not None and faces:
+            if not printed_rate_matches(printed, false, faces):
+                _add(row, "printed_rate_inconsistent")
