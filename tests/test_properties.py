@@ -47,8 +47,9 @@ confs = st.floats(0.5, 0.999, allow_nan=False)
 
 @pytest.fixture(autouse=True)
 def _count_examples(request, record_property):
-    yield
-    record_property("property_cases", f"up to {EXAMPLES} examples per method/side")
+    chosen = getattr(request.function, "_hypothesis_internal_use_settings", None)
+    if chosen is not None:
+        record_property("property_cases", f"up to {chosen.max_examples} generated examples")
 
 
 @pytest.mark.parametrize("method", METHODS)
