@@ -431,6 +431,16 @@ def _met_sources() -> list[dict]:
     return [{"title": d.title, "path": d.url} for d in SOURCE_DOCUMENTS]
 
 
+#: Count columns the third-party transcription gives (it has no watchlist size or threshold).
+SECONDARY_COUNT_COLUMNS = (
+    "faces_seen",
+    "alerts",
+    "false_alerts",
+    "true_alerts_unconfirmed",
+    "false_alerts_confirmed",
+    "arrests",
+)
+
 DATA_RESOURCES: list[dict] = [
     {
         "path": DEPLOYMENTS_FILE,
@@ -759,14 +769,7 @@ def secondary_rows(frame: pd.DataFrame, after=None) -> list[dict]:
         row = {c.name: None for c in DEPLOYMENT_COLUMNS}
         for name in ("force", "location", "borough_basis", "purpose", "source_url"):
             row[name] = _text(getattr(record, name))
-        for name in (
-            "faces_seen",
-            "alerts",
-            "false_alerts",
-            "true_alerts_unconfirmed",
-            "false_alerts_confirmed",
-            "arrests",
-        ):
+        for name in SECONDARY_COUNT_COLUMNS:
             value = getattr(record, name)
             row[name] = None if pd.isna(value) else int(value)
         borough = _text(record.borough)

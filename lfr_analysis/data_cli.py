@@ -214,14 +214,7 @@ def _whole(text: str, name: str, column: str, line: int) -> int | None:
     return int(value)
 
 
-_SECONDARY_COUNTS = (
-    "faces_seen",
-    "alerts",
-    "false_alerts",
-    "true_alerts_unconfirmed",
-    "false_alerts_confirmed",
-    "arrests",
-)
+_SECONDARY_COUNTS = data.SECONDARY_COUNT_COLUMNS
 
 
 def _secondary_record(record: dict, name: str, line: int) -> dict:
