@@ -43,8 +43,14 @@ def use_style() -> None:
     plt.style.use(str(style_path()))
 
 
-def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> None:
+def savefig(
+    fig, name: str, caption: str = "", folder: Path | None = None, show: bool = True
+) -> None:
     """Save ``fig`` as byte-stable PNG and SVG files, with its caption beside them.
+
+    In a Jupyter kernel the saved PNG is also shown below the cell and the figure is
+    closed, so each figure appears exactly once, as the very file the report links to
+    (end the cell with ``savefig(...)``, not with ``fig``).
 
     Parameters
     ----------
@@ -57,6 +63,9 @@ def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> No
         One or two sentences saying what the figure shows and where its data come from.
     folder : pathlib.Path, optional
         Where to write; default :func:`lfr_analysis.paths.figures_dir`.
+    show : bool
+        In a Jupyter kernel, display the saved PNG and close the figure. Outside a
+        kernel this does nothing.
 
     Notes
     -----
@@ -78,3 +87,27 @@ def savefig(fig, name: str, caption: str = "", folder: Path | None = None) -> No
     sidecar = {"name": name, "caption": caption}
     text = json.dumps(sidecar, indent=1, sort_keys=True) + "\n"
     written["json"].write_text(text, encoding="utf-8")
+    if show and _in_kernel():
+        _show_saved_png(fig, written["png"])
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def _show_saved_png(fig, png: Path) -> None:
+    """Display the saved PNG at the figure's nominal size, then close the figure."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    data = png.read_bytes()
+    pixels_wide = int.from_bytes(data[16:20], "big")  # PNG IHDR width
+    dpi = mpl.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    display(Image(data=data, format="png", width=round(pixels_wide * 100 / dpi)))
+    plt.close(fig)

@@ -115,7 +115,9 @@ def execute_notebook(source: Path, build: Path, timeout: int = DEFAULT_TIMEOUT) 
     from nbconvert import HTMLExporter
 
     os.environ["LFR_BUILD_DIR"] = str(build)
-    os.environ.setdefault("MPLBACKEND", "agg")
+    # Kernels draw figures inline, so they appear in the executed notebook and its HTML
+    # page, whatever backend the calling environment (e.g. a test run) has chosen.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ.setdefault("LFR_STATIC_EXPLORER", "1")  # no widget sliders in a batch run
     nb = nbformat.read(source, as_version=4)

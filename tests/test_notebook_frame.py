@@ -52,3 +52,7 @@ def test_figures_go_through_savefig_and_no_outputs_are_stored(notebook):
     source = "\n".join(c.source for c in code)
     assert ".savefig(" not in source.replace("plotting.savefig(", "")
     assert "assert " in source, "assert the numbers that matter"
+    for cell in code:
+        if "plotting.savefig(" in cell.source:
+            last = cell.source.strip().splitlines()[-1].strip()
+            assert last != "fig", "savefig shows the figure; ending with `fig` shows it twice"

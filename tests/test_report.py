@@ -55,6 +55,9 @@ def test_failure_is_named_and_stops_nothing_else(tmp_path):
     assert (build / "92_bad.html").is_file()
     executed = nbformat.read(build / "notebooks" / "91_good.ipynb", as_version=4)
     assert executed.cells[1].execution_count == 1
+    images = [o for o in executed.cells[1].outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1, "the saved figure is shown once"
+    assert "<img" in (build / "91_good.html").read_text()
     index = (build / "index.html").read_text()
     assert 'href="91_good.html">91 · A good notebook</a>' in index
     assert 'href="92_bad.html"' in index and "failed: cell 4: ZeroDivisionError" in index
