@@ -119,7 +119,6 @@ def execute_notebook(source: Path, build: Path, timeout: int = DEFAULT_TIMEOUT) 
     # page, whatever backend the calling environment (e.g. a test run) has chosen.
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    os.environ.setdefault("LFR_STATIC_EXPLORER", "1")  # no widget sliders in a batch run
     nb = nbformat.read(source, as_version=4)
     title = notebook_title(nb) or source.stem
     client = NotebookClient(
