@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from lfr_analysis.simulate import simulate_deployments
+from lfr_analysis.stats.simulate import simulate_deployments
 
 SEED = 20240409
 

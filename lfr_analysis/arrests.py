@@ -26,516 +26,31 @@ refusing otherwise with :class:`OverlappingCategoriesError`, which names the ove
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import multinomial_proportions_confint, proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
-from lfr_analysis import paths
-from lfr_analysis.validation import Column, Problem, read_table
+from lfr_analysis.datasets import arrests_by_offence, offence_taxonomy
+from lfr_analysis.datasets.arrests_by_offence import ROW_TYPES
+from lfr_analysis.datasets.offence_taxonomy import CATEGORY_AXES, WHY_WANTED
 
-ARRESTS_FILE = "arrests_by_offence.csv"
-TAXONOMY_FILE = "offence_taxonomy.csv"
+__all__ = [
+    "NOT_CODED",
+    "NOT_DESCRIBED",
+    "YIELD_BY",
+    "OverlappingCategoriesError",
+    "arrest_counts",
+    "arrest_yield",
+    "harmonise",
+    "overlap_reasons",
+    "reconcile",
+]
 
-ROW_TYPES = ("total", "outcome", "category", "named", "person")
-QUALIFIERS = ("exact", "at_least", "approx", "share")
-VERIFICATION = ("checked", "unchecked")
-
-#: Known quirks a row can carry in ``quality_flags`` (semicolon-separated).
-QUALITY_FLAGS = {
-    "arithmetic_conflict": "the published categories do not add up to the published total",
-    "attribution_unconfirmed": "the source does not confirm that this arrest came from LFR",
-    "count_conflict": "another source gives a different count for the same thing",
-    "description_conflict": "sources describe the arrest differently",
-    "framing_conflict": "sources frame the figure differently (e.g. subset of which total)",
-    "interim_figure": "an interim count, later superseded",
-    "may_include_other_fr": "may include retrospective or other facial recognition",
-    "not_police_source": "figure from a politician, campaign group or third-party analysis",
-    "period_approximate": "the period's dates are approximate",
-    "period_partly_stated": "only one end of the period is stated",
-    "period_unstated": "the period is not stated",
-}
-
-#: Axis A: why the person was wanted or arrested.
-WHY_WANTED = {
-    "A1": "Wanted by the courts (failure to appear, warrant)",
-    "A2": "Wanted by police or suspected of an offence",
-    "A3": "Offender management breach (RSO/SHPO, licence, recall, tag)",
-    "A4": "Breach of bail or of a protective order",
-    "A5": "New offence found at the stop",
-    "A9": "Not stated",
-}
-
-#: Axis B: Home Office Counting Rules offence groups, plus groups for what they omit.
-OFFENCE_GROUPS = (
-    "Violence against the person",
-    "Sexual offences",
-    "Robbery",
-    "Burglary",
-    "Vehicle offences",
-    "Theft",
-    "Arson and criminal damage",
-    "Drug offences",
-    "Possession of weapons",
-    "Public order offences",
-    "Miscellaneous crimes against society",
-    "Fraud",
-    "Administration of justice (non-notifiable)",
-    "Motoring",
-    "Immigration",
-    "Other non-notifiable",
-    "Unspecified",
-)
-CATEGORY_AXES = ("total", "why_wanted", "offence", "flag")
-FLAG_COLUMNS = ("vawg", "domestic_abuse", "managed_offender", "weapon")
 NOT_DESCRIBED = "(not described)"
 NOT_CODED = "(not coded on this axis)"
-
-_PARTIAL_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
-
-ARREST_COLUMNS = [
-    Column("record_id", "str", required=True, description="Stable id: event_id plus a number."),
-    Column("event_id", "str", required=True, description="Groups the figures of one event/period."),
-    Column("force", "str", required=True, description="Police force."),
-    Column("event", "str", required=True, description="Event or period as described."),
-    Column(
-        "period_start",
-        "str",
-        description="Start of the period: YYYY, YYYY-MM or YYYY-MM-DD; blank if not stated.",
-    ),
-    Column("period_end", "str", description="End of the period, same format; blank if unstated."),
-    Column(
-        "row_type",
-        "str",
-        required=True,
-        choices=ROW_TYPES,
-        description="total / outcome (total with that outcome) / category (aggregate) / "
-        "named (offence named in an 'including' list) / person (listed arrested people).",
-    ),
-    Column(
-        "published_category",
-        "str",
-        required=True,
-        description="The category as published; key into offence_taxonomy.csv.",
-    ),
-    Column(
-        "count",
-        "int",
-        min=0,
-        description="Arrests as published; blank when only a share was published.",
-        unit="arrests",
-    ),
-    Column(
-        "qualifier",
-        "str",
-        required=True,
-        choices=QUALIFIERS,
-        description="exact; at_least ('more than N' or named without a count); approx; share.",
-    ),
-    Column("outcome", "str", description="Outcome of the counted arrests, as published."),
-    Column(
-        "conflict_group",
-        "str",
-        description="Rows giving competing versions of the same figure share this name.",
-    ),
-    Column(
-        "preferred",
-        "bool",
-        required=True,
-        description="The version analyses use (exactly one per conflict group; notes say why).",
-    ),
-    Column(
-        "quality_flags",
-        "str",
-        description="Known quirks, semicolon-separated (see lfr_analysis.arrests.QUALITY_FLAGS).",
-    ),
-    Column(
-        "verification",
-        "str",
-        required=True,
-        choices=VERIFICATION,
-        description="checked: figure re-read in a stored copy of the cited page; unchecked: "
-        "transcribed from the compilation only.",
-    ),
-    Column("source_url", "str", required=True, description="Page the figure was read from."),
-    Column(
-        "source_date", "str", required=True, description="Publication date (as precise as known)."
-    ),
-    Column("notes", "str", description="Locator, caveats, corrections and their reasons."),
-]
-
-TAXONOMY_COLUMNS = [
-    Column("published_category", "str", required=True, description="Category as published."),
-    Column(
-        "category_axis",
-        "str",
-        required=True,
-        choices=CATEGORY_AXES,
-        description="What the category is defined on: total, why_wanted, offence or flag.",
-    ),
-    Column(
-        "why_wanted",
-        "str",
-        choices=tuple(WHY_WANTED),
-        description="Axis A code (A1 courts, A2 police, A3 offender management, A4 bail or "
-        "protective order, A5 found at stop, A9 not stated).",
-    ),
-    Column(
-        "offence_group",
-        "str",
-        choices=OFFENCE_GROUPS,
-        description="Axis B: Home Office offence group of the principal (most serious) offence; "
-        "for failure to appear or recall, the underlying offence where stated.",
-    ),
-    Column("offence_subgroup", "str", description="Sub-group where the description allows."),
-    Column(
-        "other_offence_groups",
-        "str",
-        description="Groups of the person's other offences, semicolon-separated.",
-    ),
-    Column("vawg", "bool", required=True, description="Violence against women and girls flag."),
-    Column("domestic_abuse", "bool", required=True, description="Domestic abuse flag."),
-    Column(
-        "managed_offender",
-        "bool",
-        required=True,
-        description="Registered sex offender, MAPPA, licence, tag or order condition.",
-    ),
-    Column("weapon", "bool", required=True, description="Knife- or weapon-related."),
-    Column("verify", "bool", required=True, description="True where the mapping is uncertain."),
-    Column("mapping_note", "str", description="Reason for the mapping or the uncertainty."),
-]
-
-DATA_RESOURCES = [
-    {
-        "path": ARRESTS_FILE,
-        "name": "arrests-by-offence",
-        "title": "Published LFR arrest counts by offence, category, outcome and event",
-        "description": (
-            "One row per published figure: event and period totals, outcome totals, aggregate "
-            "categories, offences named in 'including' lists, and arrested people listed one by "
-            "one, for the Met and ten other forces, 2016-2026. Each row cites the page it was "
-            "read from; qualifier says whether the count is exact, a lower bound, approximate "
-            "or only a share. Conflicting versions are kept, one marked preferred."
-        ),
-        "sources": [
-            {
-                "title": "Met news releases and aggregate statements (per-row URLs)",
-                "path": "https://news.met.police.uk/",
-            },
-            {
-                "title": "Met VAWG action plan progress: tackling perpetrators",
-                "path": "https://www.met.police.uk/police-forces/metropolitan-police/areas/"
-                "about-us/about-the-met/vawg-action-plan-summary/tackling-perpetrators/",
-            },
-            {
-                "title": "Other forces' releases and press reports (per-row URLs)",
-                "path": "https://www.essex.police.uk/",
-            },
-        ],
-        "columns": ARREST_COLUMNS,
-    },
-    {
-        "path": TAXONOMY_FILE,
-        "name": "offence-taxonomy",
-        "title": "Harmonised taxonomy of published LFR arrest categories",
-        "description": (
-            "Each published category mapped to why the person was wanted (axis A), the Home "
-            "Office Counting Rules offence group of the principal offence (axis B) and "
-            "cross-cutting flags; verify marks uncertain mappings."
-        ),
-        "sources": [
-            {
-                "title": "Home Office Counting Rules for Recorded Crime",
-                "path": "https://www.gov.uk/government/publications/counting-rules-for-recorded-crime",
-            },
-            {
-                "title": "Sentencing Council, Breach Offences definitive guideline (2018)",
-                "path": "https://www.sentencingcouncil.org.uk/overarching-guides/magistrates-court/"
-                "item/breach-offences/",
-            },
-        ],
-        "columns": TAXONOMY_COLUMNS,
-    },
-]
-
-
-# ----------------------------------------------------------------------------- loading
-
-
-def _split(text) -> list[str]:
-    if text is None or (isinstance(text, float) and np.isnan(text)) or pd.isna(text):
-        return []
-    return [part.strip() for part in str(text).split(";") if part.strip()]
-
-
-def _period_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
-    problems = []
-    for line, row in frame.iterrows():
-        for column in ("period_start", "period_end"):
-            value = row[column]
-            if pd.isna(value):
-                continue
-            ok = _PARTIAL_DATE.fullmatch(value) is not None
-            if ok:
-                padded = value + "-01" * ((10 - len(value)) // 3)
-                try:
-                    pd.Timestamp(padded)
-                except ValueError:
-                    ok = False
-            if not ok:
-                problems.append(
-                    Problem(name, line, column, value, "is not YYYY, YYYY-MM or YYYY-MM-DD")
-                )
-        start, end = row["period_start"], row["period_end"]
-        if pd.notna(start) and pd.notna(end):
-            width = min(len(start), len(end))
-            if start[:width] > end[:width]:
-                problems.append(Problem(name, line, "period_end", end, f"is before {start}"))
-    return problems
-
-
-def _arrest_row_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
-    problems = []
-    for line, row in frame.iterrows():
-        if (row["qualifier"] == "share") != pd.isna(row["count"]):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "count",
-                    None if pd.isna(row["count"]) else row["count"],
-                    "must be blank exactly when qualifier is 'share'",
-                )
-            )
-        if not row["record_id"].startswith(row["event_id"] + "-"):
-            problems.append(
-                Problem(name, line, "record_id", row["record_id"], "must start with event_id")
-            )
-        is_all = row["published_category"].startswith("ALL")
-        if is_all != (row["row_type"] in ("total", "outcome")):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "row_type",
-                    row["row_type"],
-                    "total/outcome rows, and only they, have a category starting 'ALL'",
-                )
-            )
-        if row["row_type"] == "outcome" and pd.isna(row["outcome"]):
-            problems.append(Problem(name, line, "outcome", None, "outcome row without outcome"))
-        for flag in _split(row["quality_flags"]):
-            if flag not in QUALITY_FLAGS:
-                problems.append(
-                    Problem(name, line, "quality_flags", flag, "is not a known quality flag")
-                )
-        if not str(row["source_url"]).startswith(("http://", "https://")):
-            problems.append(Problem(name, line, "source_url", row["source_url"], "is not a URL"))
-        if pd.isna(row["conflict_group"]) and not row["preferred"]:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "preferred",
-                    "false",
-                    "only rows in a conflict group may be not preferred",
-                )
-            )
-    return problems
-
-
-def _arrest_group_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
-    problems = []
-    for event_id, rows in frame.groupby("event_id", sort=False):
-        for column in ("force", "event"):
-            if rows[column].nunique() > 1:
-                line = rows.index[list(rows[column]).index(rows[column].iloc[-1])]
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        column,
-                        rows[column].iloc[-1],
-                        f"differs between rows of event {event_id!r}",
-                    )
-                )
-        totals = rows[(rows["row_type"] == "total") & rows["preferred"]]
-        if len(totals) > 1:
-            problems.append(
-                Problem(
-                    name,
-                    totals.index[1],
-                    "row_type",
-                    "total",
-                    f"event {event_id!r} has more than one preferred total",
-                )
-            )
-        exact = totals[(totals["qualifier"] == "exact") & totals["count"].notna()]
-        if len(exact) == 1:
-            total = int(exact["count"].iloc[0])
-            persons = rows[(rows["row_type"] == "person") & rows["preferred"]]
-            described = int(persons["count"].sum())
-            if described > total:
-                problems.append(
-                    Problem(
-                        name,
-                        persons.index[-1],
-                        "count",
-                        described,
-                        f"people listed in event {event_id!r} exceed its total {total}",
-                    )
-                )
-            for line, out in rows[rows["row_type"] == "outcome"].iterrows():
-                if pd.notna(out["count"]) and out["qualifier"] == "exact" and out["count"] > total:
-                    problems.append(
-                        Problem(
-                            name,
-                            line,
-                            "count",
-                            out["count"],
-                            f"outcome count exceeds the event total {total}",
-                        )
-                    )
-    for group, rows in frame.dropna(subset=["conflict_group"]).groupby("conflict_group"):
-        if int(rows["preferred"].sum()) != 1:
-            problems.append(
-                Problem(
-                    name,
-                    rows.index[0],
-                    "preferred",
-                    int(rows["preferred"].sum()),
-                    f"conflict group {group!r} needs exactly one preferred row",
-                )
-            )
-    return problems
-
-
-def _arrest_checks(frame: pd.DataFrame, name: str) -> list[Problem]:
-    return (
-        _period_problems(frame, name)
-        + _arrest_row_problems(frame, name)
-        + _arrest_group_problems(frame, name)
-    )
-
-
-def _taxonomy_checks(frame: pd.DataFrame, name: str) -> list[Problem]:
-    problems = []
-    for line, row in frame.iterrows():
-        axis = row["category_axis"]
-        if axis == "offence" and (pd.isna(row["why_wanted"]) or pd.isna(row["offence_group"])):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "offence_group",
-                    None,
-                    "offence categories need why_wanted and offence_group",
-                )
-            )
-        if axis == "why_wanted" and pd.isna(row["why_wanted"]):
-            problems.append(
-                Problem(
-                    name, line, "why_wanted", None, "why_wanted categories need a why_wanted code"
-                )
-            )
-        if axis in ("total", "why_wanted", "flag") and pd.notna(row["offence_group"]):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "offence_group",
-                    row["offence_group"],
-                    f"{axis} categories carry no offence group",
-                )
-            )
-        if axis == "flag" and not any(bool(row[f]) for f in FLAG_COLUMNS) and not row["verify"]:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "category_axis",
-                    axis,
-                    "flag categories need a flag set, or verify and a note",
-                )
-            )
-        for group in _split(row["other_offence_groups"]):
-            if group not in OFFENCE_GROUPS:
-                problems.append(
-                    Problem(
-                        name, line, "other_offence_groups", group, "is not one of OFFENCE_GROUPS"
-                    )
-                )
-        if row["verify"] and pd.isna(row["mapping_note"]):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "mapping_note",
-                    None,
-                    "a mapping marked verify needs a note saying why",
-                )
-            )
-    return problems
-
-
-def load_arrests(path: str | Path | None = None, *, verify_checksum: bool = True) -> pd.DataFrame:
-    """Load and validate ``data/arrests_by_offence.csv``.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        Another copy of the file (default: the data folder's).
-    verify_checksum : bool
-        Check the file against ``data/datapackage.json``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per published figure; ``count`` is nullable ``Int64``.
-
-    Raises
-    ------
-    lfr_analysis.validation.DataValidationError
-        Naming file, line, column and value of every problem.
-    """
-    path = Path(path) if path is not None else paths.data_dir() / ARRESTS_FILE
-    return read_table(
-        path,
-        ARREST_COLUMNS,
-        unique=("record_id",),
-        verify_checksum=verify_checksum,
-        extra_checks=_arrest_checks,
-    )
-
-
-def load_taxonomy(path: str | Path | None = None, *, verify_checksum: bool = True) -> pd.DataFrame:
-    """Load and validate ``data/offence_taxonomy.csv`` (published category -> axes).
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        Another copy of the file (default: the data folder's).
-    verify_checksum : bool
-        Check the file against ``data/datapackage.json``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per published category.
-    """
-    path = Path(path) if path is not None else paths.data_dir() / TAXONOMY_FILE
-    return read_table(
-        path,
-        TAXONOMY_COLUMNS,
-        unique=("published_category",),
-        verify_checksum=verify_checksum,
-        extra_checks=_taxonomy_checks,
-    )
 
 
 # --------------------------------------------------------------------------- harmonise
@@ -563,8 +78,8 @@ def harmonise(
     ValueError
         When a published category has no taxonomy row (naming the records and categories).
     """
-    arrests = load_arrests() if arrests is None else arrests
-    taxonomy = load_taxonomy() if taxonomy is None else taxonomy
+    arrests = arrests_by_offence.load() if arrests is None else arrests
+    taxonomy = offence_taxonomy.load() if taxonomy is None else taxonomy
     for frame, label, needed in (
         (arrests, "arrests", ("record_id", "published_category")),
         (taxonomy, "taxonomy", ("published_category", "category_axis")),
@@ -580,7 +95,7 @@ def harmonise(
         )
         raise ValueError(
             f"{len(unmapped)} record(s) have a published_category missing from "
-            f"{TAXONOMY_FILE} (add a row for each): {listed}"
+            f"{offence_taxonomy.FILE} (add a row for each): {listed}"
         )
     merged = arrests.merge(taxonomy, on="published_category", how="left", validate="many_to_one")
     merged["why_wanted_label"] = merged["why_wanted"].map(WHY_WANTED)
@@ -610,7 +125,7 @@ def reconcile(arrests: pd.DataFrame | None = None) -> pd.DataFrame:
         (``"reconciled"``, ``"partly described"``, ``"no list"``, ``"exceeds total"`` or
         ``"total not exact"``).
     """
-    arrests = load_arrests() if arrests is None else arrests
+    arrests = arrests_by_offence.load() if arrests is None else arrests
     rows = arrests[arrests["preferred"] & arrests["count"].notna()]
     records = []
     for event_id, group in rows.groupby("event_id", sort=False):
@@ -894,7 +409,7 @@ def arrest_counts(
     by = _as_list(by)
     if exposure is not None and not (np.isfinite(exposure) and exposure > 0):
         raise ValueError(f"exposure must be a positive number, not {exposure!r}")
-    full = load_arrests() if arrests is None else arrests
+    full = arrests_by_offence.load() if arrests is None else arrests
     if "category_axis" not in full.columns:
         full = harmonise(full)
     missing = [col for col in by if col not in full.columns]
@@ -1103,100 +618,3 @@ def arrest_yield(
         result = pd.DataFrame.from_records(records)
     result["conf_level"] = 1 - alpha
     return result
-
-
-# -------------------------------------------------------------------------- plotting
-
-
-def plot_counts(
-    table: pd.DataFrame,
-    label: str,
-    *,
-    value: str = "arrests",
-    lower: str = "lower",
-    upper: str = "upper",
-    ax=None,
-    colour: str | None = None,
-    note: str = "",
-):
-    """Draw a sorted horizontal dot-and-whisker chart of counts or shares.
-
-    Lower-bound rows (``qualifier == "at_least"``) are drawn as open markers with an arrow
-    to the right: the count could be larger and the upper limit is unbounded.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Output of :func:`arrest_counts` (or any frame with the named columns).
-    label : str
-        Column with the category labels.
-    value, lower, upper : str
-        Columns with the estimate and its limits.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new figure).
-    colour : str, optional
-        Marker colour (default: the suite's primary colour).
-    note : str
-        Source note printed under the chart.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    import matplotlib.pyplot as plt
-
-    from lfr_analysis.plotting import COLOURS
-
-    missing = [c for c in (label, value, lower, upper) if c not in table.columns]
-    if missing:
-        raise ValueError(f"table lacks column(s) {missing}")
-    data = table.sort_values(value).reset_index(drop=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.35 * len(data) + 1.6))
-    colour = colour or COLOURS["primary"]
-    ys = np.arange(len(data))
-    est = data[value].to_numpy(dtype=float)
-    lo = data[lower].to_numpy(dtype=float)
-    hi = data[upper].to_numpy(dtype=float)
-    bounded = np.isfinite(hi)
-    right = np.nanmax(np.where(bounded, hi, est)) if len(data) else 1.0
-    hi_drawn = np.where(bounded, hi, est)
-    ax.errorbar(est, ys, xerr=[est - lo, hi_drawn - est], fmt="none", ecolor=colour, lw=1.2)
-    lower_bound = (
-        (data["qualifier"] == "at_least").to_numpy()
-        if "qualifier" in data.columns
-        else np.zeros(len(data), bool)
-    )
-    ax.plot(est[~lower_bound], ys[~lower_bound], "o", color=colour)
-    if lower_bound.any():
-        ax.plot(
-            est[lower_bound],
-            ys[lower_bound],
-            "o",
-            mfc="white",
-            color=colour,
-            label="lower bound ('more than N' or named without a count)",
-        )
-        for x, y in zip(est[lower_bound], ys[lower_bound], strict=True):
-            ax.annotate(
-                "",
-                xy=(x + 0.12 * right + 0.5, y),
-                xytext=(x, y),
-                arrowprops={"arrowstyle": "->", "color": colour},
-            )
-        ax.legend(loc="lower right", fontsize="small")
-    ax.set_yticks(ys, data[label].astype(str))
-    ax.set_xlim(left=0)
-    if note:
-        ax.annotate(
-            note,
-            xy=(0, 0),
-            xycoords="axes fraction",
-            xytext=(0, -40),
-            textcoords="offset points",
-            fontsize="x-small",
-            ha="left",
-            va="top",
-            wrap=True,
-        )
-    return ax

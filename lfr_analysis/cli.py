@@ -1,14 +1,21 @@
 """The ``lfr-analysis`` command.
 
-Each subcommand lives in the module of its topic; this file only dispatches, importing
-the module when its subcommand is asked for so that ``lfr-analysis --help`` stays fast.
-Every handler takes the remaining arguments as a list and returns an exit code.
+Each subcommand lives in the module of its topic; this file only dispatches. It names each
+handler's module by its dotted name and imports it (:func:`importlib.import_module`) only
+when its subcommand is asked for, so that ``lfr-analysis --help`` stays fast: the one place
+in the package where a module of the package is imported at run time rather than at the
+top of a file (see ``docs/architecture.md``). Every handler takes the remaining arguments
+as a list and returns an exit code.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+
+from lfr_analysis import __version__
+
+__all__ = ["SUBCOMMANDS", "main"]
 
 #: subcommand -> ("module", "function", one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
@@ -18,18 +25,18 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
         "execute every notebook and build the HTML report in build/",
     ),
     "data": (
-        "lfr_analysis.data_cli",
+        "lfr_analysis.rebuild.cli",
         "main",
         "fetch the Met's PDFs, rebuild data/deployments.csv, or check it (--check)",
     ),
     "claims": (
-        "lfr_analysis.claims",
+        "lfr_analysis.claims.cli",
         "main",
         "print the ledger of published figures and write build/claims.csv",
     ),
     "student-copy": (
-        "lfr_analysis.teaching",
-        "student_copy_main",
+        "lfr_analysis.student_copy",
+        "main",
         "write a copy of a notebook without solution cells and outputs",
     ),
 }
@@ -52,8 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         print(_usage())
         return 0 if args else 2
     if args[0] == "--version":
-        from lfr_analysis import __version__
-
         print(__version__)
         return 0
     name, rest = args[0], args[1:]

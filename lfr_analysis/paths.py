@@ -20,6 +20,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "PROJECT_ROOT",
+    "build_dir",
+    "data_dir",
+    "figures_dir",
+    "notebooks_dir",
+    "project_root",
+    "raw_dir",
+    "shared_sources_dir",
+    "sources_dir",
+]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -5,7 +5,8 @@ NeoFace V4 (NPL 2023). At face-match threshold 0.60 it gives a false positive
 identification rate (FPIR) of 1 in 6,000 people passing the camera with a 10,000-image
 watchlist (1 in 60,000 with 1,000 images: the rate scales with watchlist size); in its
 tests it saw 7 false positives at 0.60, one at 0.62 and none at 0.64. The figures, each
-with its source, are in ``data/study_predictions.csv`` (:func:`load_study_predictions`).
+with its source, are in ``data/study_predictions.csv``
+(:mod:`lfr_analysis.datasets.study_predictions`).
 
 The module turns those figures into named :class:`Reference` objects
 (:func:`load_references`) and compares deployments with them:
@@ -19,15 +20,15 @@ The module turns those figures into named :class:`Reference` objects
   (Silcocks 1994); when the study saw no events, only an upper bound and one-sided tests;
 * :func:`overdispersed_ratio` widens the pooled O/E interval for variation between
   deployments (quasi-Poisson and negative binomial sensitivity fits);
-* :func:`funnel_data`, :func:`plot_funnel`, :func:`cumulative_oe` and
-  :func:`plot_cumulative_oe` show deployments against exact Poisson limits.
+* :mod:`lfr_analysis.funnels` shows deployments against exact Poisson limits (funnel
+  plots and the cumulative O/E over time).
 
 Comparing deployments run at a threshold other than the reference's raises
 :class:`ValueError` unless ``allow_threshold_mismatch=True``: a prediction at 0.60 says
 nothing direct about deployments at 0.64.
 
 Per-alert precision (Essex 2019, South Wales 2017-18) and shares of false alerts by group
-are compared with :func:`compare_precision` and :func:`share_vs_benchmark`.
+are compared in :mod:`lfr_analysis.precision`.
 """
 
 from __future__ import annotations
@@ -39,184 +40,32 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import stats
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson, test_poisson, test_poisson_2indep
 
-from lfr_analysis import paths
-from lfr_analysis.baserates import scale_fpir
-from lfr_analysis.validation import Column, Problem, read_table
+from lfr_analysis.datasets import study_predictions
+from lfr_analysis.stats.baserates import scale_fpir
+from lfr_analysis.stats.intervals import rate_ci
 
-DATA_FILE = "study_predictions.csv"
-
-KINDS = ("study_result", "design", "observed", "claim", "policy_limit", "benchmark")
-UNITS = ("proportion", "percent", "count", "one_in", "factor", "hours", "text")
-PER = ("face", "pass", "alert", "comparison", "search", "person")
-SCALINGS = ("linear", "exact")  # see lfr_analysis.baserates.scale_fpir
-
-COLUMNS = [
-    Column("reference_id", "str", required=True, description="Stable identifier of the row."),
-    Column("study", "str", required=True, description="Study, report or statement."),
-    Column("study_year", "int", required=True, min=2015, max=2030, description="Year of it."),
-    Column(
-        "kind",
-        "str",
-        required=True,
-        choices=KINDS,
-        description=(
-            "study_result (a figure from an evaluation), design (size of a study), observed "
-            "(an operational figure, for comparison), claim (a statement to test), "
-            "policy_limit, benchmark (a population share used only as a rough yardstick)."
-        ),
-    ),
-    Column("metric", "str", required=True, description="What the figure measures."),
-    Column(
-        "value",
-        "float",
-        min=0,
-        description="The figure as a number in `unit`; blank when the figure is qualitative.",
-    ),
-    Column(
-        "value_as_printed", "str", required=True, description="The figure as the source words it."
-    ),
-    Column(
-        "unit",
-        "str",
-        required=True,
-        choices=UNITS,
-        description="Unit of `value`; one_in means '1 in value'.",
-    ),
-    Column(
-        "per",
-        "str",
-        choices=PER,
-        description=(
-            "Denominator of a rate: face (face detected), pass (a person passing the camera), "
-            "alert, comparison (one probe against one image), search, person."
-        ),
-    ),
-    Column("threshold", "float", min=0, max=1, description="Face-match threshold, when stated."),
-    Column("threshold_as_printed", "str", description="Threshold as the source words it."),
-    Column("watchlist_size", "int", min=1, description="Watchlist size the figure applies to."),
-    Column("watchlist_as_printed", "str", description="Watchlist size as the source words it."),
-    Column(
-        "events",
-        "int",
-        min=0,
-        description="The study's own event count behind the figure, where known.",
-        unit="events",
-    ),
-    Column("denominator", "int", min=1, description="The count the events are out of, if known."),
-    Column("denominator_unit", "str", description="What the denominator counts."),
-    Column("population_or_condition", "str", description="Who or what was measured."),
-    Column("source_title", "str", required=True, description="Title of the page read."),
-    Column("source_url", "str", required=True, description="Address of the page read."),
-    Column("source_date", "date", min="2015-01-01", max="2030-12-31", description="Its date."),
-    Column("locator", "str", description="Where in the source the figure is."),
-    Column(
-        "verification",
-        "str",
-        required=True,
-        description="What was checked against the source, or 'not re-verified'.",
-    ),
-    Column("notes", "str", description="Caveats, conflicts and how the figure is used."),
+__all__ = [
+    "NPL_COUNT_ROWS",
+    "NPL_RATE_ROW",
+    "OVE_COLUMNS",
+    "SCALINGS",
+    "Reference",
+    "expected_false_alerts",
+    "fill_missing",
+    "load_references",
+    "observed_vs_expected",
+    "overdispersed_ratio",
+    "references_table",
+    "with_study_size",
 ]
 
-DATA_RESOURCES = [
-    {
-        "path": DATA_FILE,
-        "name": "study-predictions",
-        "title": "Independent-study predictions and results for police live facial recognition",
-        "description": (
-            "One row per published figure: NPL 2023 (thresholds 0.56-0.64, watchlist scaling, "
-            "test sizes), Essex 2019, Cardiff/UPSI 2018 and South Wales Police figures, NIST, "
-            "NPL 2025 (PND retrospective search), Met statements to be tested, and a census "
-            "benchmark. Each row gives threshold, watchlist size, what the figure is per, the "
-            "study's own event count and denominator where known, its source and what was "
-            "verified against that source."
-        ),
-        "sources": [
-            {
-                "title": "The Register, 6 Apr 2023 (NPL 2023 findings)",
-                "path": "https://www.theregister.com/2023/04/06/uk_police_facial_recognition/",
-            },
-            {
-                "title": "Computer Weekly, 12 Apr 2023 (NPL 2023 findings)",
-                "path": "https://www.computerweekly.com/news/365535008/"
-                "UK-police-double-down-on-improved-facial-recognition",
-            },
-            {
-                "title": "Each row's source_url (see the file)",
-                "path": "study_predictions.csv",
-            },
-        ],
-        "columns": COLUMNS,
-    }
-]
-
-
-# ----------------------------------------------------------------------------- loading
-
-
-def _row_checks(frame: pd.DataFrame, name: str) -> list[Problem]:
-    """Relations between columns that the per-column rules cannot express."""
-    problems = []
-    for line, row in frame.iterrows():
-        if pd.notna(row["value"]) and row["unit"] == "text":
-            problems.append(
-                Problem(name, line, "value", row["value"], "unit 'text' must have a blank value")
-            )
-        if pd.isna(row["value"]) and row["unit"] != "text":
-            problems.append(
-                Problem(name, line, "value", None, f"unit '{row['unit']}' needs a numeric value")
-            )
-        if row["unit"] == "count" and pd.notna(row["value"]) and row["value"] != int(row["value"]):
-            problems.append(Problem(name, line, "value", row["value"], "a count must be whole"))
-        if row["unit"] == "one_in" and pd.notna(row["value"]) and row["value"] < 1:
-            problems.append(Problem(name, line, "value", row["value"], "'1 in N' needs N >= 1"))
-        events, denominator = row["events"], row["denominator"]
-        if pd.notna(events) and pd.notna(denominator) and events > denominator:
-            problems.append(
-                Problem(name, line, "events", events, f"exceeds the denominator {denominator}")
-            )
-        if pd.notna(denominator) and pd.isna(row["denominator_unit"]):
-            problems.append(
-                Problem(name, line, "denominator_unit", None, "say what the denominator counts")
-            )
-    return problems
-
-
-def data_path() -> Path:
-    """Return the path of ``study_predictions.csv`` in the data folder (see ``paths``)."""
-    return paths.data_dir() / DATA_FILE
-
-
-def load_study_predictions(path: str | Path | None = None, *, verify_checksum: bool = True):
-    """Read and validate ``data/study_predictions.csv``.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        The file (default: :func:`data_path`).
-    verify_checksum : bool
-        Check the file against ``data/datapackage.json``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per published figure; ``value`` is float, ``events``, ``denominator`` and
-        ``watchlist_size`` are nullable integers (blank = unknown, never 0).
-
-    Raises
-    ------
-    lfr_analysis.validation.DataValidationError
-        Naming file, line, column and value of every problem.
-    """
-    return read_table(
-        Path(path) if path is not None else data_path(),
-        COLUMNS,
-        unique=("reference_id",),
-        verify_checksum=verify_checksum,
-        extra_checks=_row_checks,
-    )
+SCALINGS = ("linear", "exact")  # see lfr_analysis.stats.baserates.scale_fpir
 
 
 # --------------------------------------------------------------------------- references
@@ -289,41 +138,34 @@ class Reference:
         _check_alpha(alpha)
         if self.events is None:
             raise ValueError(f"Reference {self.name!r}: no event count, so no upper bound")
-        from lfr_analysis.rates import rate_ci
-
         trials = int(round(self.exposure))
         return float(rate_ci(self.events, trials, conf=1 - alpha, side="upper")["upper"].iloc[0])
 
 
 def _one_in(table: pd.DataFrame, reference_id: str) -> float:
-    row = _row(table, reference_id)
+    row = study_predictions.row(table, reference_id)
     if row["unit"] == "one_in":
         return 1.0 / float(row["value"])
     if row["unit"] == "percent":
         return float(row["value"]) / 100.0
     if row["unit"] == "proportion":
         return float(row["value"])
-    raise ValueError(f"{DATA_FILE}: row {reference_id!r} is not a rate (unit {row['unit']!r})")
-
-
-def _row(table: pd.DataFrame, reference_id: str) -> pd.Series:
-    match = table.loc[table["reference_id"] == reference_id]
-    if match.empty:
-        raise ValueError(f"{DATA_FILE}: no row with reference_id {reference_id!r}")
-    return match.iloc[0]
+    raise ValueError(
+        f"{study_predictions.FILE}: row {reference_id!r} is not a rate (unit {row['unit']!r})"
+    )
 
 
 def _citation(table: pd.DataFrame, reference_ids: list[str]) -> str:
     """Cite rows of the data file: source title, address and date of each, with the row id."""
     cited: dict[str, list[str]] = {}
     for reference_id in reference_ids:
-        row = _row(table, reference_id)
+        row = study_predictions.row(table, reference_id)
         date = "" if pd.isna(row["source_date"]) else f", {row['source_date']:%Y-%m-%d}"
         cited.setdefault(f"{row['source_title']}{date}, {row['source_url']}", []).append(
             reference_id
         )
     parts = [f"{source} (rows {', '.join(ids)})" for source, ids in cited.items()]
-    return f"{DATA_FILE}: " + "; ".join(parts)
+    return f"{study_predictions.FILE}: " + "; ".join(parts)
 
 
 NPL_RATE_ROW = "npl2023_lfr_fpir_t060_w10000"
@@ -357,11 +199,11 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
     dict of str to Reference
         Keys ``"npl2023_t060"``, ``"npl2023_t062"`` and ``"npl2023_t064"``.
     """
-    table = load_study_predictions(path, verify_checksum=verify_checksum)
-    rate_row = _row(table, NPL_RATE_ROW)
+    table = study_predictions.load(path, verify_checksum=verify_checksum)
+    rate_row = study_predictions.row(table, NPL_RATE_ROW)
     fpir_060 = _one_in(table, NPL_RATE_ROW)
     watchlist = int(rate_row["watchlist_size"])
-    events_060 = int(_row(table, NPL_COUNT_ROWS[0.60])["events"])
+    events_060 = int(study_predictions.row(table, NPL_COUNT_ROWS[0.60])["events"])
     exposure = events_060 / fpir_060
     basis = (
         f"implied: {events_060} events / (1/{1 / fpir_060:,.0f}) = {exposure:,.0f} passes at a "
@@ -370,7 +212,7 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
     )
     references = {}
     for threshold, row_id in NPL_COUNT_ROWS.items():
-        events = int(_row(table, row_id)["events"])
+        events = int(study_predictions.row(table, row_id)["events"])
         if threshold == 0.60:
             fpir = fpir_060
         else:
@@ -624,8 +466,6 @@ def _prepare(deployments, reference, *, scaling, alpha, allow_threshold_mismatch
 
 def _poisson_tests(observed: int, expected: float, alpha: float) -> dict:
     """Fixed-prediction comparison: Garwood ratio interval and exact Poisson tests."""
-    from statsmodels.stats.rates import confint_poisson, test_poisson
-
     if not expected > 0:
         return {}
     lower, upper = confint_poisson(observed, expected, method="exact-c", alpha=alpha)
@@ -644,9 +484,6 @@ def _poisson_tests(observed: int, expected: float, alpha: float) -> dict:
 
 def _conditional_tests(observed, faces_scaled, reference, alpha) -> dict:
     """Exact conditional comparison that counts the study's own Poisson uncertainty."""
-    from statsmodels.stats.proportion import proportion_confint
-    from statsmodels.stats.rates import test_poisson_2indep
-
     c_ref, m_ref = reference.events, reference.exposure
 
     def p_value(alternative):
@@ -869,9 +706,6 @@ def overdispersed_ratio(
         As :func:`observed_vs_expected`; also when there are no false alerts, fewer than two
         deployments with a positive expected count, or a zero-event reference.
     """
-    import statsmodels.api as sm
-    from statsmodels.discrete.discrete_model import NegativeBinomial
-
     if isinstance(reference, Reference) and reference.zero_events:
         raise ValueError(f"{reference.name!r} has no events, so there is no O/E to model")
     cols = (faces, false_alerts, watchlist, threshold, id_column)
@@ -948,543 +782,3 @@ def fill_missing(deployments: pd.DataFrame, column: str, value) -> pd.DataFrame:
     out[f"{column}_filled"] = blank
     out.loc[blank, column] = value
     return out
-
-
-# ---------------------------------------------------------------------------------- funnel
-
-
-def funnel_limits(expected, probs=(0.001, 0.025, 0.975, 0.999)) -> pd.DataFrame:
-    """Exact Poisson control limits for O/E at each expected count (Spiegelhalter 2005).
-
-    Parameters
-    ----------
-    expected : array_like
-        Expected counts E > 0 at which to compute the limits.
-    probs : sequence of float
-        Quantiles; the defaults give 99.8% and 95% two-sided limits.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Long format: ``expected``, ``prob``, ``count_step`` (the exact quantile
-        ``poisson.ppf(prob, E)``), ``count_interpolated`` (the quantile minus the fraction
-        that makes the limit continuous in E, clipped at 0), and the same two divided by E
-        (``ratio_step``, ``ratio_interpolated``).
-    """
-    grid = np.asarray(expected, dtype=float)
-    if grid.ndim != 1 or grid.size == 0 or np.any(~(grid > 0)):
-        raise ValueError("expected must be a non-empty 1-D array of positive numbers")
-    frames = []
-    for prob in probs:
-        if not 0 < prob < 1:
-            raise ValueError(f"probs must be in (0, 1), got {prob!r}")
-        step = stats.poisson.ppf(prob, grid)
-        below = stats.poisson.cdf(step - 1, grid)
-        at = stats.poisson.cdf(step, grid)
-        fraction = (at - prob) / (at - below)
-        interpolated = np.clip(step - fraction, 0, None)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "expected": grid,
-                    "prob": prob,
-                    "count_step": step,
-                    "count_interpolated": interpolated,
-                    "ratio_step": step / grid,
-                    "ratio_interpolated": interpolated / grid,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
-def _flag(observed, expected):
-    upper_998 = stats.poisson.ppf(0.999, expected)
-    upper_95 = stats.poisson.ppf(0.975, expected)
-    lower_95 = stats.poisson.ppf(0.025, expected)
-    lower_998 = stats.poisson.ppf(0.001, expected)
-    return np.select(
-        [
-            observed > upper_998,
-            observed > upper_95,
-            observed < lower_998,
-            observed < lower_95,
-        ],
-        ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
-        default="within",
-    )
-
-
-def funnel_data(
-    deployments: pd.DataFrame,
-    reference: Reference,
-    *,
-    by: str = "deployment_id",
-    scaling: str = "linear",
-    adjust: str = "holm",
-    alpha: float = 0.05,
-    allow_threshold_mismatch: bool = False,
-    missing: str = "error",
-    probs=(0.001, 0.025, 0.975, 0.999),
-    n_grid: int = 200,
-    faces: str = "faces_seen",
-    false_alerts: str = "false_alerts",
-    watchlist: str = "watchlist_size",
-    threshold: str = "threshold",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Points and exact limits for a funnel plot of O/E against E.
-
-    Each unit (deployment by default, or a group such as a month) gets O, E, O/E, its exact
-    one-sided p-values ``p_more`` = P(X >= O) and ``p_fewer`` = P(X <= O), the same adjusted
-    for multiple testing across units (``statsmodels.stats.multitest.multipletests``), a
-    ``flag`` from the exact (step) limits and ``flag_adjusted`` from the adjusted p-values.
-    For a zero-event reference E is at its upper bound (``expected_basis`` says so).
-
-    Parameters
-    ----------
-    deployments : pandas.DataFrame
-    reference : Reference
-    by : str
-        Unit of the funnel (pooled within units).
-    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
-    adjust : str
-        ``multipletests`` method, e.g. ``"holm"`` or ``"fdr_bh"``.
-    probs : sequence of float
-        Quantiles of the limits.
-    n_grid : int
-        Points of the limit curves.
-    faces, false_alerts, watchlist, threshold : str
-        Column names.
-
-    Returns
-    -------
-    points, limits : pandas.DataFrame
-        ``limits`` as from :func:`funnel_limits` over the range of E.
-    """
-    from statsmodels.stats.multitest import multipletests
-
-    cols = (faces, false_alerts, watchlist, threshold, by)
-    frame, excluded = _prepare(
-        deployments,
-        reference,
-        scaling=scaling,
-        alpha=alpha,
-        allow_threshold_mismatch=allow_threshold_mismatch,
-        missing=missing,
-        cols=cols,
-    )
-    _check_columns(frame, [by])
-    if not isinstance(n_grid, int) or n_grid < 2:
-        raise ValueError(f"n_grid must be an integer >= 2, got {n_grid!r}")
-    units = frame.groupby(by, sort=True).agg(
-        observed=("_observed", "sum"), expected=("_expected", "sum"), faces_seen=("_faces", "sum")
-    )
-    units = units.loc[units["expected"] > 0].reset_index()
-    if units.empty:
-        raise ValueError("no unit has a positive expected count")
-    observed, expected = units["observed"].to_numpy(), units["expected"].to_numpy()
-    units["ratio"] = observed / expected
-    units["p_more"] = stats.poisson.sf(observed - 1, expected)
-    units["p_fewer"] = stats.poisson.cdf(observed, expected)
-    units["p_more_adj"] = multipletests(units["p_more"], alpha=alpha, method=adjust)[1]
-    units["p_fewer_adj"] = multipletests(units["p_fewer"], alpha=alpha, method=adjust)[1]
-    units["flag"] = _flag(observed, expected)
-    units["flag_adjusted"] = np.select(
-        [units["p_more_adj"] < alpha, units["p_fewer_adj"] < alpha],
-        [f"more than predicted ({adjust})", f"fewer than predicted ({adjust})"],
-        default="not flagged",
-    )
-    _, basis = _reference_rate(reference, alpha)
-    units["expected_basis"] = basis
-    units["n_excluded"] = excluded
-    low, high = expected.min(), expected.max()
-    grid = np.geomspace(low / 2, high * 2, n_grid) if high > low else np.array([low / 2, low * 2])
-    return units, funnel_limits(grid, probs)
-
-
-def plot_funnel(
-    points: pd.DataFrame,
-    limits: pd.DataFrame,
-    *,
-    ax=None,
-    log_x: bool = True,
-    unit_label: str = "deployment",
-):
-    """Draw a funnel plot of O/E against E with exact limits.
-
-    Parameters
-    ----------
-    points, limits : pandas.DataFrame
-        From :func:`funnel_data`.
-    ax : matplotlib.axes.Axes, optional
-    log_x : bool
-        Logarithmic E axis (expected counts per deployment span orders of magnitude).
-    unit_label : str
-        Legend label of the points (what one point is).
-
-    The O/E axis is symmetric-logarithmic (linear below 1) so that units with no false
-    alerts (O/E = 0) stay on the chart.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    import matplotlib.pyplot as plt
-
-    from lfr_analysis.plotting import COLOURS
-
-    if ax is None:
-        _, ax = plt.subplots()
-    styles = {0.025: ("95%", "-"), 0.975: (None, "-"), 0.001: ("99.8%", "--"), 0.999: (None, "--")}
-    for prob, curve in limits.groupby("prob"):
-        label, line = styles.get(prob, (f"q={prob:g}", ":"))
-        ax.plot(
-            curve["expected"],
-            curve["ratio_interpolated"],
-            line,
-            color=COLOURS["reference"],
-            lw=1,
-            label=label and f"{label} limits (interpolated)",
-        )
-    flagged = points["flag_adjusted"] != "not flagged"
-    ax.scatter(
-        points.loc[~flagged, "expected"],
-        points.loc[~flagged, "ratio"],
-        s=14,
-        color=COLOURS["primary"],
-        alpha=0.7,
-        label=unit_label,
-    )
-    if flagged.any():
-        ax.scatter(
-            points.loc[flagged, "expected"],
-            points.loc[flagged, "ratio"],
-            s=30,
-            color=COLOURS["secondary"],
-            label="flagged after adjustment",
-        )
-    ax.axhline(1, color=COLOURS["muted"], lw=1)
-    if log_x:
-        ax.set_xscale("log")
-    ax.set_yscale("symlog", linthresh=1)
-    ax.set_ylim(bottom=-0.08)
-    ax.set_xlabel("expected false alerts E")
-    ax.set_ylabel("observed / expected (O/E)")
-    ax.legend(loc="upper right", fontsize="small")
-    return ax
-
-
-def cumulative_oe(
-    deployments: pd.DataFrame,
-    reference: Reference,
-    *,
-    order_by: str = "date",
-    scaling: str = "linear",
-    alpha: float = 0.05,
-    allow_threshold_mismatch: bool = False,
-    missing: str = "error",
-    faces: str = "faces_seen",
-    false_alerts: str = "false_alerts",
-    watchlist: str = "watchlist_size",
-    threshold: str = "threshold",
-    id_column: str = "deployment_id",
-) -> pd.DataFrame:
-    """Cumulative observed and expected false alerts over time, with exact limits.
-
-    Returns one row per deployment in ``order_by`` order (ties by ``id_column``):
-    ``cum_observed``, ``cum_expected``, ``cum_ratio`` with its Garwood interval, and the
-    exact Poisson range of the cumulative count if the reference held
-    (``expected_lower``/``expected_upper`` = quantiles alpha/2 and 1 - alpha/2 of
-    Poisson(cum_expected)). The limits are pointwise, not simultaneous.
-
-    Parameters
-    ----------
-    deployments : pandas.DataFrame
-    reference : Reference
-    order_by : str
-        Time column.
-    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
-    faces, false_alerts, watchlist, threshold, id_column : str
-        Column names.
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    from statsmodels.stats.rates import confint_poisson
-
-    cols = (faces, false_alerts, watchlist, threshold, id_column)
-    frame, _ = _prepare(
-        deployments,
-        reference,
-        scaling=scaling,
-        alpha=alpha,
-        allow_threshold_mismatch=allow_threshold_mismatch,
-        missing=missing,
-        cols=cols,
-    )
-    sort_keys = [order_by] + ([id_column] if id_column in frame.columns else [])
-    _check_columns(frame, sort_keys)
-    frame = frame.sort_values(sort_keys, kind="stable")
-    out = pd.DataFrame(
-        {
-            order_by: frame[order_by].to_numpy(),
-            "observed": frame["_observed"].to_numpy(),
-            "expected": frame["_expected"].to_numpy(),
-        }
-    )
-    if id_column in frame.columns:
-        out.insert(0, id_column, frame[id_column].to_numpy())
-    out["cum_observed"] = out["observed"].cumsum()
-    out["cum_expected"] = out["expected"].cumsum()
-    positive = out["cum_expected"] > 0
-    out["cum_ratio"] = np.where(positive, out["cum_observed"] / out["cum_expected"], np.nan)
-    lower, upper = np.full(len(out), np.nan), np.full(len(out), np.nan)
-    if positive.any():
-        low, high = confint_poisson(
-            out.loc[positive, "cum_observed"].to_numpy(),
-            out.loc[positive, "cum_expected"].to_numpy(),
-            method="exact-c",
-            alpha=alpha,
-        )
-        lower[positive.to_numpy()], upper[positive.to_numpy()] = low, high
-    out["cum_ratio_lower"], out["cum_ratio_upper"] = lower, upper
-    out["expected_lower"] = stats.poisson.ppf(alpha / 2, out["cum_expected"])
-    out["expected_upper"] = stats.poisson.ppf(1 - alpha / 2, out["cum_expected"])
-    return out
-
-
-def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
-    """Plot cumulative observed false alerts against the reference's exact range.
-
-    Parameters
-    ----------
-    cumulative : pandas.DataFrame
-        From :func:`cumulative_oe`.
-    x : str
-        Column for the horizontal axis (the ``order_by`` column).
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    import matplotlib.pyplot as plt
-
-    from lfr_analysis.plotting import COLOURS
-
-    if ax is None:
-        _, ax = plt.subplots()
-    ax.fill_between(
-        cumulative[x],
-        cumulative["expected_lower"],
-        cumulative["expected_upper"],
-        step="post",
-        color=COLOURS["reference"],
-        alpha=0.2,
-        label="range if the reference held (exact, pointwise)",
-    )
-    ax.step(
-        cumulative[x],
-        cumulative["cum_expected"],
-        where="post",
-        color=COLOURS["reference"],
-        label="cumulative expected",
-    )
-    ax.step(
-        cumulative[x],
-        cumulative["cum_observed"],
-        where="post",
-        color=COLOURS["primary"],
-        label="cumulative observed",
-    )
-    ax.set_ylabel("false alerts (cumulative)")
-    ax.legend(loc="upper left", fontsize="small")
-    return ax
-
-
-# ----------------------------------------------------------- per-alert and share questions
-
-
-@dataclass(frozen=True)
-class PrecisionReference:
-    """A published per-alert result: how many alerts were true.
-
-    Attributes
-    ----------
-    name : str
-    true_alerts : int
-    alerts : int
-    source : str
-    notes : str
-    """
-
-    name: str
-    true_alerts: int
-    alerts: int
-    source: str
-    notes: str = ""
-
-
-def load_precision_references(path: str | Path | None = None, *, verify_checksum: bool = True):
-    """Return the per-alert references: Essex 2019 (Met trials) and South Wales 2017-18.
-
-    Returns
-    -------
-    dict of str to PrecisionReference
-        ``"essex2019"``: 8 verified correct of 42 alerts (a lower bound: 4 people were not
-        stopped). ``"swp2017_18"``: 234 true of 234 + 2,451 alerts over 15 events.
-    """
-    table = load_study_predictions(path, verify_checksum=verify_checksum)
-    essex = _row(table, "essex2019_verified_correct")
-    swp_true = int(_row(table, "swp2017_18_true_alerts")["events"])
-    swp_false = int(_row(table, "swp2017_18_false_alerts")["events"])
-    return {
-        "essex2019": PrecisionReference(
-            name="Essex 2019 (Met trials, 6 observed deployments)",
-            true_alerts=int(essex["events"]),
-            alerts=int(essex["denominator"]),
-            source=_citation(table, ["essex2019_verified_correct"]),
-            notes="verified correct only: a lower bound on precision",
-        ),
-        "swp2017_18": PrecisionReference(
-            name="South Wales Police, Jun 2017 - Mar 2018 (15 events)",
-            true_alerts=swp_true,
-            alerts=swp_true + swp_false,
-            source=_citation(table, ["swp2017_18_true_alerts", "swp2017_18_false_alerts"]),
-            notes="police data released under FOI (2018)",
-        ),
-    }
-
-
-def _check_count_pair(events, trials, label):
-    for name, value in ((f"{label} events", events), (f"{label} trials", trials)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        if value < 0:
-            raise ValueError(f"{name} must not be negative, got {value}")
-    if trials == 0:
-        raise ValueError(f"{label} trials must be positive")
-    if events > trials:
-        raise ValueError(f"{label} events ({events}) exceed trials ({trials})")
-
-
-def compare_precision(
-    true_alerts: int, alerts: int, reference: PrecisionReference, *, alpha: float = 0.05
-) -> pd.Series:
-    """Compare the share of alerts that were true with a published per-alert result.
-
-    Clopper-Pearson intervals for each share, the Newcombe interval for the difference
-    (``confint_proportions_2indep(method="newcomb")``) and Fisher's exact test.
-
-    Parameters
-    ----------
-    true_alerts, alerts : int
-        Observed alerts recorded as true, and all alerts.
-    reference : PrecisionReference
-        E.g. from :func:`load_precision_references`.
-    alpha : float
-        1 - confidence level.
-
-    Returns
-    -------
-    pandas.Series
-    """
-    from statsmodels.stats.proportion import confint_proportions_2indep
-
-    from lfr_analysis.rates import rate_ci
-
-    _check_alpha(alpha)
-    if not isinstance(reference, PrecisionReference):
-        raise ValueError(f"reference must be a PrecisionReference, got {type(reference)!r}")
-    _check_count_pair(true_alerts, alerts, "observed")
-    _check_count_pair(reference.true_alerts, reference.alerts, "reference")
-    observed_ci = rate_ci(true_alerts, alerts, conf=1 - alpha).iloc[0]
-    reference_ci = rate_ci(reference.true_alerts, reference.alerts, conf=1 - alpha).iloc[0]
-    low, high = observed_ci["lower"], observed_ci["upper"]
-    ref_low, ref_high = reference_ci["lower"], reference_ci["upper"]
-    diff_low, diff_high = confint_proportions_2indep(
-        true_alerts,
-        alerts,
-        reference.true_alerts,
-        reference.alerts,
-        method="newcomb",
-        compare="diff",
-        alpha=alpha,
-    )
-    table = [
-        [true_alerts, alerts - true_alerts],
-        [reference.true_alerts, reference.alerts - reference.true_alerts],
-    ]
-    return pd.Series(
-        {
-            "true_alerts": true_alerts,
-            "alerts": alerts,
-            "precision": true_alerts / alerts,
-            "precision_lower": float(low),
-            "precision_upper": float(high),
-            "reference": reference.name,
-            "ref_true_alerts": reference.true_alerts,
-            "ref_alerts": reference.alerts,
-            "ref_precision": reference.true_alerts / reference.alerts,
-            "ref_precision_lower": float(ref_low),
-            "ref_precision_upper": float(ref_high),
-            "difference": true_alerts / alerts - reference.true_alerts / reference.alerts,
-            "difference_lower": float(diff_low),
-            "difference_upper": float(diff_high),
-            "p_fisher_two_sided": float(stats.fisher_exact(table).pvalue),
-            "conf_level": 1 - alpha,
-            "method": "Clopper-Pearson; Newcombe difference; Fisher exact",
-        }
-    )
-
-
-def share_vs_benchmark(
-    events: int, trials: int, benchmark_share: float, *, alpha: float = 0.05
-) -> pd.Series:
-    """Exact binomial comparison of a share (e.g. 8 of 10 false alerts) with a benchmark.
-
-    The test asks whether ``events`` of ``trials`` is consistent with each trial
-    independently having probability ``benchmark_share``. ``lowest_consistent_share`` is the
-    one-sided Clopper-Pearson lower bound: the smallest share of the exposed group (e.g. of
-    the people passing the cameras) for which the observed count would not be significant
-    at level ``alpha``, one-sided.
-
-    Parameters
-    ----------
-    events, trials : int
-        E.g. 8 Black people among 10 falsely alerted.
-    benchmark_share : float
-        The share to compare with, in (0, 1); say in the text what population it describes.
-    alpha : float
-        1 - confidence level.
-
-    Returns
-    -------
-    pandas.Series
-    """
-    from lfr_analysis.rates import rate_ci
-
-    _check_alpha(alpha)
-    _check_count_pair(events, trials, "share")
-    if not 0 < benchmark_share < 1:
-        raise ValueError(f"benchmark_share must be in (0, 1), got {benchmark_share!r}")
-    two_sided = rate_ci(events, trials, conf=1 - alpha).iloc[0]
-    low, high = two_sided["lower"], two_sided["upper"]
-    lowest = rate_ci(events, trials, conf=1 - alpha, side="lower")["lower"].iloc[0]
-    test = stats.binomtest(events, trials, benchmark_share, alternative="greater")
-    return pd.Series(
-        {
-            "events": events,
-            "trials": trials,
-            "share": events / trials,
-            "share_lower": float(low),
-            "share_upper": float(high),
-            "benchmark_share": benchmark_share,
-            "p_more": float(test.pvalue),
-            "p_two_sided": float(stats.binomtest(events, trials, benchmark_share).pvalue),
-            "lowest_consistent_share": float(lowest),
-            "conf_level": 1 - alpha,
-            "method": "exact binomial; Clopper-Pearson",
-        }
-    )

@@ -10,8 +10,7 @@
 * ``index.html``: links to every page and every figure with its caption.
 
 A failing notebook stops nothing else; the command then exits non-zero naming the
-notebook, the cell number and the error. The module also offers
-:func:`sources_and_versions`, the closing cell of every notebook.
+notebook, the cell number and the error.
 """
 
 from __future__ import annotations
@@ -20,27 +19,17 @@ import argparse
 import html
 import json
 import os
-import platform
 import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from lfr_analysis import paths
 
-#: Distributions whose versions close every notebook.
-VERSIONED = (
-    "lfr-analysis",
-    "numpy",
-    "pandas",
-    "scipy",
-    "statsmodels",
-    "matplotlib",
-    "pandera",
-)
+__all__ = ["NotebookResult", "build_report", "execute_notebook", "find_notebooks", "main"]
+
 DEFAULT_TIMEOUT = 600
 
 
@@ -276,41 +265,3 @@ def main(argv: list[str] | None = None) -> int:
     for result in failed:
         print(f"error: {result.name}.ipynb {result.error}", file=sys.stderr)
     return 1 if failed else 0
-
-
-# ---------------------------------------------------------------- notebook closing cell
-
-
-def library_versions() -> dict[str, str]:
-    """Return the versions of Python and of the libraries the suite's results depend on."""
-    versions = {"python": platform.python_version()}
-    for name in VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def sources_and_versions(data_files: list[str]) -> None:
-    """Print the data files a notebook used, with their citations, then library versions.
-
-    Parameters
-    ----------
-    data_files : list of str
-        File names in the data folder, e.g. ``["deployments.csv"]``.
-    """
-    from lfr_analysis.datapackage import read_manifest
-
-    resources = {r["path"]: r for r in read_manifest()["resources"]}
-    print("Data sources")
-    for name in data_files:
-        resource = resources.get(name)
-        if resource is None:
-            raise ValueError(f"{name} is not listed in data/datapackage.json")
-        print(f"- data/{name} ({resource['hash'][:19]}...): {resource['title']}")
-        for source in resource["sources"]:
-            print(f"    {source['title']}: {source['path']}")
-    print("\nLibrary versions")
-    for name, version in library_versions().items():
-        print(f"- {name} {version}")

@@ -14,8 +14,9 @@ import pytest
 from scipy import stats
 
 from lfr_analysis import arrests as A
-from lfr_analysis import paths
-from lfr_analysis.validation import ChecksumError, DataValidationError
+from lfr_analysis import paths, plotting
+from lfr_analysis.datasets import arrests_by_offence, offence_taxonomy
+from lfr_analysis.datasets.reader import ChecksumError, DataValidationError
 
 matplotlib.use("Agg")
 
@@ -28,12 +29,12 @@ CARNIVAL = "met-2025-08-23-notting-hill-carnival"
 
 @pytest.fixture(scope="module")
 def arrests():
-    return A.load_arrests()
+    return arrests_by_offence.load()
 
 
 @pytest.fixture(scope="module")
 def taxonomy():
-    return A.load_taxonomy()
+    return offence_taxonomy.load()
 
 
 @pytest.fixture(scope="module")
@@ -63,20 +64,21 @@ def goodman(counts: list[int], alpha: float = 0.05) -> np.ndarray:
 
 
 def test_data_resources_match_the_files():
-    for resource in A.DATA_RESOURCES:
-        path = paths.data_dir() / resource["path"]
-        with path.open(encoding="utf-8", newline="") as handle:
+    for dataset in (arrests_by_offence.DATASET, offence_taxonomy.DATASET):
+        with dataset.path().open(encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))
-        assert header == [c.name for c in resource["columns"]]
-        assert resource["sources"] and all(
-            s["path"].startswith("https://") for s in resource["sources"]
-        )
+        assert header == [c.name for c in dataset.columns]
+        assert dataset.sources and all(s["path"].startswith("https://") for s in dataset.sources)
 
 
 def test_arrests_file_loads_with_expected_shape(arrests):
     assert len(arrests) == 234
     assert arrests["record_id"].is_unique
-    assert {"exact", "at_least", "share"} <= set(arrests["qualifier"]) <= set(A.QUALIFIERS)
+    assert (
+        {"exact", "at_least", "share"}
+        <= set(arrests["qualifier"])
+        <= set(arrests_by_offence.QUALIFIERS)
+    )
     assert str(arrests["count"].dtype) == "Int64"
     assert arrests["force"].nunique() == 11
     # share rows carry no count, and no count was derived from a share
@@ -94,7 +96,7 @@ def test_taxonomy_covers_every_published_category(arrests, taxonomy):
 def test_taxonomy_codes_and_verify_marks(taxonomy):
     offences = taxonomy[taxonomy["category_axis"] == "offence"]
     assert offences["why_wanted"].notna().all() and offences["offence_group"].notna().all()
-    assert set(offences["offence_group"]) <= set(A.OFFENCE_GROUPS)
+    assert set(offences["offence_group"]) <= set(offence_taxonomy.OFFENCE_GROUPS)
     flagged = taxonomy[taxonomy["verify"]]
     assert len(flagged) > 0 and flagged["mapping_note"].notna().all()
     # a failure to appear is coded A1 with the underlying offence on axis B
@@ -306,9 +308,11 @@ def _set(rows, record_id, column, value):
     ],
 )
 def test_loader_names_file_line_column_value(tmp_path, record_id, column, value, expected):
-    path = _copy_with(tmp_path, A.ARRESTS_FILE, lambda rows: _set(rows, record_id, column, value))
+    path = _copy_with(
+        tmp_path, arrests_by_offence.FILE, lambda rows: _set(rows, record_id, column, value)
+    )
     with pytest.raises(DataValidationError) as info:
-        A.load_arrests(path, verify_checksum=False)
+        arrests_by_offence.load(path, verify_checksum=False)
     message = str(info.value)
     assert expected in message
     assert "arrests_by_offence.csv, line " in message
@@ -319,27 +323,27 @@ def test_loader_refuses_missing_column(tmp_path):
         for row in rows:
             del row[-1]
 
-    path = _copy_with(tmp_path, A.ARRESTS_FILE, drop_notes)
+    path = _copy_with(tmp_path, arrests_by_offence.FILE, drop_notes)
     with pytest.raises(DataValidationError, match="column 'notes'.*missing"):
-        A.load_arrests(path, verify_checksum=False)
+        arrests_by_offence.load(path, verify_checksum=False)
 
 
 def test_taxonomy_loader_refuses_unknown_group(tmp_path):
     def edit(rows):
         rows[5][rows[0].index("offence_group")] = "Jaywalking"
 
-    path = _copy_with(tmp_path, A.TAXONOMY_FILE, edit)
+    path = _copy_with(tmp_path, offence_taxonomy.FILE, edit)
     with pytest.raises(DataValidationError, match="line 6, column 'offence_group'"):
-        A.load_taxonomy(path, verify_checksum=False)
+        offence_taxonomy.load(path, verify_checksum=False)
 
 
 def test_edited_file_fails_checksum(tmp_path):
     shutil.copy(paths.data_dir() / "datapackage.json", tmp_path / "datapackage.json")
     path = _copy_with(
-        tmp_path, A.ARRESTS_FILE, lambda rows: _set(rows, f"{APRIL_9}-02", "notes", "x")
+        tmp_path, arrests_by_offence.FILE, lambda rows: _set(rows, f"{APRIL_9}-02", "notes", "x")
     )
     with pytest.raises(ChecksumError, match="arrests_by_offence.csv"):
-        A.load_arrests(path)
+        arrests_by_offence.load(path)
 
 
 # --------------------------------------------------------------------- arrest yield
@@ -454,14 +458,14 @@ def test_plot_counts_draws_sorted_rows_with_lower_bounds(harmonised):
     table = A.arrest_counts(
         harmonised, "published_category", row_types=["category"], events=YTD_2024
     )
-    ax = A.plot_counts(table, "published_category", note="Source: test")
+    ax = plotting.plot_counts(table, "published_category", note="Source: test")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert sorted(labels) == sorted(table["published_category"])
     assert ax.get_legend() is not None  # the lower-bound marker is explained
     assert math.isfinite(ax.get_xlim()[1])
     plt.close(ax.figure)
-    with pytest.raises(ValueError, match="lacks column"):
-        A.plot_counts(table, "nope")
+    with pytest.raises(ValueError, match="has no column"):
+        plotting.plot_counts(table, "nope")
 
 
 # ------------------------------------------------------------ properties and fuzzing
@@ -569,11 +573,13 @@ def _corrupt(rows: list[list[str]], rng) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("file_name", [A.ARRESTS_FILE, A.TAXONOMY_FILE])
+@pytest.mark.parametrize("file_name", [arrests_by_offence.FILE, offence_taxonomy.FILE])
 def test_fuzzed_copies_fail_with_the_suites_own_errors(tmp_path, file_name, capsys):
-    from lfr_analysis.validation import LfrDataError
+    from lfr_analysis.datasets.reader import LfrDataError
 
-    loader = A.load_arrests if file_name == A.ARRESTS_FILE else A.load_taxonomy
+    loader = (
+        arrests_by_offence.load if file_name == arrests_by_offence.FILE else offence_taxonomy.load
+    )
     original = (paths.data_dir() / file_name).read_text(encoding="utf-8")
     shutil.copy(paths.data_dir() / "datapackage.json", tmp_path / "datapackage.json")
     rng = np.random.default_rng(20240409)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lfr_analysis import baserates
+from lfr_analysis.stats import baserates
 
 
 # -------------------------------------------------------------------- Bayes' rule

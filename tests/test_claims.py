@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import sys
-import types
 from decimal import Decimal
 
 import numpy as np
@@ -18,7 +16,10 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from lfr_analysis import claims
-from lfr_analysis.validation import DataValidationError
+from lfr_analysis.claims import search as claims_search
+from lfr_analysis.datasets import deployments as deployments_dataset
+from lfr_analysis.datasets import published_figures
+from lfr_analysis.datasets.reader import DataValidationError
 
 # Synthetic record, five deployments (two transcribed "secondary" rows):
 #   id  date        location           faces  alerts  false  arrests  source
@@ -67,7 +68,7 @@ def figure(**overrides) -> dict:
     """A published figure as the loader returns it, with overridable defaults."""
     base = {
         "figure_id": "test-figure",
-        "force": claims.RECORD_FORCE,
+        "force": published_figures.RECORD_FORCE,
         "publisher": "Test publisher",
         "published": pd.Timestamp("2024-04-01"),
         "source_url": "https://example.org/figure",
@@ -99,7 +100,7 @@ def deployments():
 
 
 def test_published_0_0003_percent_is_reproduced_by_anything_that_rounds_to_it():
-    step = claims.rounding_step(0.0003, "0.0003%", "percent", "exact")
+    step = published_figures.rounding_step(0.0003, "0.0003%", "percent", "exact")
     assert step == Decimal("0.0001")
     for value in (0.00025, 0.0003, 0.000317, 0.0003499999):
         assert claims.accepts(0.0003, step, "exact", value), value
@@ -113,7 +114,7 @@ def test_annual_report_rate_rounds_to_its_published_value():
     assert recomputed_percent == pytest.approx(0.00031772, rel=1e-4)
     assert claims.accepts(0.0003, Decimal("0.0001"), "exact", recomputed_percent)
     # per alert: 10 / 2,077 = 0.48146%, which rounds to 0.48% at two decimals
-    step = claims.rounding_step(0.48, "0.48%", "percent", "exact")
+    step = published_figures.rounding_step(0.48, "0.48%", "percent", "exact")
     assert step == Decimal("0.01")
     assert claims.accepts(0.48, step, "exact", 10 / 2077 * 100)
     # 10 / 2,089 = 0.4787% still rounds to 0.48%; 10 / 2,112 = 0.4735% rounds to 0.47%
@@ -122,7 +123,7 @@ def test_annual_report_rate_rounds_to_its_published_value():
 
 
 def test_one_in_n_rounds_at_its_trailing_zeros():
-    step = claims.rounding_step(33000, "~1 in 33,000", "one_in", "about")
+    step = published_figures.rounding_step(33000, "~1 in 33,000", "one_in", "about")
     assert step == Decimal(1000)
     assert claims.accepts(33000, step, "about", 32_500)
     assert claims.accepts(33000, step, "about", 33_499.9)
@@ -131,12 +132,12 @@ def test_one_in_n_rounds_at_its_trailing_zeros():
 
 
 def test_exact_counts_need_equality_and_about_counts_round():
-    step = claims.rounding_step(540, "540", "arrests", "exact")
+    step = published_figures.rounding_step(540, "540", "arrests", "exact")
     assert step == 1
     assert claims.accepts(540, step, "exact", 540)
     assert not claims.accepts(540, step, "exact", 541)
     assert not claims.accepts(540, step, "exact", 539)
-    about = claims.rounding_step(100, "~100", "people", "about")
+    about = published_figures.rounding_step(100, "~100", "people", "about")
     assert about == 100  # "about 100" is printed to the hundred: [50, 150)
     assert claims.accepts(100, about, "about", 98)
     assert claims.accepts(100, about, "about", 50)
@@ -144,12 +145,14 @@ def test_exact_counts_need_equality_and_about_counts_round():
 
 
 def test_scaled_and_worded_numbers():
-    assert claims.rounding_step(4_000_000, "~4 million", "faces", "about") == 1_000_000
-    assert claims.rounding_step(2_500_000, ">2.5 million", "faces", "more_than") == 100_000
-    assert claims.rounding_step(7, "seven", "arrests", "exact") == 1
-    assert claims.rounding_step(6000, "1 in 6,000", "one_in", "about") == 1000
+    assert published_figures.rounding_step(4_000_000, "~4 million", "faces", "about") == 1_000_000
+    assert (
+        published_figures.rounding_step(2_500_000, ">2.5 million", "faces", "more_than") == 100_000
+    )
+    assert published_figures.rounding_step(7, "seven", "arrests", "exact") == 1
+    assert published_figures.rounding_step(6000, "1 in 6,000", "one_in", "about") == 1000
     with pytest.raises(ValueError, match="not printed"):
-        claims.rounding_step(541, "540", "arrests", "exact")
+        published_figures.rounding_step(541, "540", "arrests", "exact")
 
 
 def test_inequalities_are_literal():
@@ -187,11 +190,17 @@ def test_recompute_sums_and_counts_missing(deployments):
 
 def test_recompute_filters_by_place_and_threshold(deployments):
     start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31")
-    croydon = claims.Recipe("deployments", start, end, claims.parse_filter("place~Croydon"))
+    croydon = claims.Recipe(
+        "deployments", start, end, published_figures.parse_filter("place~Croydon")
+    )
     assert claims.recompute(deployments, croydon).value == 2  # d1 and d4
-    two = claims.Recipe("arrests", start, end, claims.parse_filter("place~Sutton|Woolwich"))
+    two = claims.Recipe(
+        "arrests", start, end, published_figures.parse_filter("place~Sutton|Woolwich")
+    )
     assert claims.recompute(deployments, two).value == 10  # 4 + 6
-    at_060 = claims.Recipe("faces_seen", start, end, claims.parse_filter("threshold=0.6"))
+    at_060 = claims.Recipe(
+        "faces_seen", start, end, published_figures.parse_filter("threshold=0.6")
+    )
     assert claims.recompute(deployments, at_060).value == 30_000  # d1 + d2
 
 
@@ -214,7 +223,7 @@ def test_window_values_agree_with_recompute(deployments):
     ends = pd.to_datetime(["2024-01-31", "2024-03-31"])
     for metric in ("arrests", "deployments", "false_alert_rate_per_alert"):
         recipe = claims.Recipe(metric, starts[0], ends[0])
-        grid = claims.window_values(deployments, recipe, starts.values, ends.values)
+        grid = claims_search.window_values(deployments, recipe, starts.values, ends.values)
         for i, start in enumerate(starts):
             for j, end in enumerate(ends):
                 one = claims.recompute(deployments, claims.Recipe(metric, start, end))
@@ -228,14 +237,14 @@ def test_recompute_rejects_metrics_the_record_lacks(deployments):
 
 
 def test_parse_filter_rejects_unknown_parts():
-    assert claims.parse_filter("place~A|B; threshold=0.6") == (
+    assert published_figures.parse_filter("place~A|B; threshold=0.6") == (
         ("place", "~", "A|B"),
         ("threshold", "=", "0.6"),
     )
     with pytest.raises(ValueError, match="borough=Croydon"):
-        claims.parse_filter("borough=Croydon")
+        published_figures.parse_filter("borough=Croydon")
     with pytest.raises(ValueError, match="use '~' with place"):
-        claims.parse_filter("place=Croydon")
+        published_figures.parse_filter("place=Croydon")
 
 
 def test_compare_definitions_side_by_side(deployments):
@@ -384,11 +393,11 @@ def test_table_without_quality_flags_still_works(deployments):
 
 def test_search_days_scale_with_the_period():
     day = pd.Timestamp("2024-04-09")
-    assert claims.search_days(claims.Recipe("arrests", day, day)) == 7
+    assert claims_search.search_days(claims.Recipe("arrests", day, day)) == 7
     year = claims.Recipe("arrests", pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
-    assert claims.search_days(year) == 61
+    assert claims_search.search_days(year) == 61
     long = claims.Recipe("arrests", pd.Timestamp("2020-01-01"), pd.Timestamp("2024-12-31"))
-    assert claims.search_days(long) == claims.WINDOW_SEARCH_DAYS
+    assert claims_search.search_days(long) == claims_search.WINDOW_SEARCH_DAYS
 
 
 @pytest.mark.parametrize(
@@ -523,7 +532,7 @@ def test_every_status_is_reachable(deployments):
 
 @pytest.fixture(scope="module")
 def published():
-    return claims.load_published_figures(verify_checksum=False)
+    return published_figures.load(verify_checksum=False)
 
 
 def test_every_figure_cites_a_source(published):
@@ -556,7 +565,9 @@ def test_figures_from_the_issue_are_in_the_file(published):
 def test_every_record_metric_figure_has_a_number_the_text_prints(published):
     numeric = published.dropna(subset=["value"])
     for row in numeric.itertuples():
-        step = claims.rounding_step(row.value, row.value_as_published, row.unit, row.qualifier)
+        step = published_figures.rounding_step(
+            row.value, row.value_as_published, row.unit, row.qualifier
+        )
         assert claims.accepts(row.value, step, "exact", row.value) or row.qualifier != "exact"
 
 
@@ -581,7 +592,7 @@ def test_ledger_file_is_byte_stable(published, deployments, tmp_path):
 
 
 def _copy_with(tmp_path, edit) -> str:
-    source = claims.figures_path()
+    source = published_figures.DATASET.path()
     target = tmp_path / "published_figures.csv"
     shutil.copyfile(source, target)
     with open(target, newline="", encoding="utf-8") as handle:
@@ -617,7 +628,7 @@ def test_corrupted_copies_name_line_column_and_value(tmp_path, column, bad, mess
 
     path = _copy_with(tmp_path, edit)
     with pytest.raises(DataValidationError) as caught:
-        claims.load_published_figures(path, verify_checksum=False)
+        published_figures.load(path, verify_checksum=False)
     text = str(caught.value)
     assert message in text
     assert "published_figures.csv" in text
@@ -631,13 +642,11 @@ def test_corrupted_copies_name_line_column_and_value(tmp_path, column, bad, mess
 
 @pytest.fixture
 def fake_data_module(monkeypatch, deployments):
-    module = types.ModuleType("lfr_analysis.data")
-    module.load_deployments = lambda: deployments
-    monkeypatch.setitem(sys.modules, "lfr_analysis.data", module)
+    record = deployments
+    monkeypatch.setattr(deployments_dataset, "load", lambda: record)
     # the manifest is written by the data command; the file's content is what is tested here
-    unchecked = claims.load_published_figures
-    monkeypatch.setattr(claims, "load_published_figures", lambda: unchecked(verify_checksum=False))
-    return module
+    unchecked = published_figures.load
+    monkeypatch.setattr(published_figures, "load", lambda: unchecked(verify_checksum=False))
 
 
 def test_cli_prints_the_ledger_and_writes_the_csv(fake_data_module, tmp_path, capsys):

@@ -10,9 +10,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lfr_analysis import data, data_cli, paths
-from lfr_analysis.sources import met
-from lfr_analysis.validation import ChecksumError, DataValidationError
+from lfr_analysis import data, paths
+from lfr_analysis.datasets import deployments as deployments_dataset
+from lfr_analysis.datasets import met_secondary_rows, other_deployments
+from lfr_analysis.datasets import sources as met_sources
+from lfr_analysis.datasets.reader import ChecksumError, DataValidationError
+from lfr_analysis.rebuild import assemble
+from lfr_analysis.rebuild import cli as rebuild_cli
 
 ISSUE_COLUMNS = [
     "deployment_id",
@@ -90,7 +94,7 @@ def test_include_secondary_false_keeps_only_primary_rows(deployments):
 
 
 def test_include_secondary_must_be_bool():
-    with pytest.raises(ValueError, match="include_secondary must be True or False"):
+    with pytest.raises(TypeError, match="include_secondary must be True or False"):
         data.load_deployments(include_secondary="no")
 
 
@@ -142,7 +146,7 @@ def copy_of_data(tmp_path):
     """A copy of the data folder's deployment files and manifest; returns its path."""
     folder = tmp_path / "data"
     folder.mkdir()
-    for name in (data.DEPLOYMENTS_FILE, data.OTHER_DEPLOYMENTS_FILE, "datapackage.json"):
+    for name in (deployments_dataset.FILE, other_deployments.FILE, "datapackage.json"):
         shutil.copy(paths.data_dir() / name, folder / name)
     return folder
 
@@ -162,7 +166,7 @@ def _problem_texts(error: DataValidationError) -> list[str]:
 
 
 def test_negative_count_is_reported_with_file_line_column_value(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     line = _edit(path, 10, "faces_seen", "-5")
     with pytest.raises(DataValidationError) as caught:
         data.load_deployments(path=path)
@@ -172,7 +176,7 @@ def test_negative_count_is_reported_with_file_line_column_value(copy_of_data):
 
 
 def test_text_in_a_count_is_an_error_not_coerced(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     line = _edit(path, 3, "alerts", "eight")
     with pytest.raises(DataValidationError) as caught:
         data.load_deployments(path=path)
@@ -180,7 +184,7 @@ def test_text_in_a_count_is_an_error_not_coerced(copy_of_data):
 
 
 def test_missing_column_is_named(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["arrests"])
     frame.to_csv(path, index=False, lineterminator="\n")
     with pytest.raises(DataValidationError, match="column 'arrests': column is missing"):
@@ -188,7 +192,7 @@ def test_missing_column_is_named(copy_of_data):
 
 
 def test_duplicate_id_is_reported(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     first = pd.read_csv(path, dtype=str, keep_default_na=False)["deployment_id"][0]
     line = _edit(path, 5, "deployment_id", first)
     with pytest.raises(DataValidationError) as caught:
@@ -197,7 +201,7 @@ def test_duplicate_id_is_reported(copy_of_data):
 
 
 def test_truncated_file_is_reported_at_its_last_line(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     text = path.read_text(encoding="utf-8")
     # cut mid-row: just after the id (never quoted) of a row near the middle
     cut = text.index(",", text.index("\n", len(text) // 2) + 1) + 1
@@ -209,7 +213,7 @@ def test_truncated_file_is_reported_at_its_last_line(copy_of_data):
 
 
 def test_edited_but_valid_file_fails_the_checksum_and_says_how_to_refresh(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     _edit(path, 0, "location", "Stratford Broadway")
     with pytest.raises(ChecksumError) as caught:
         data.load_deployments(path=path)
@@ -218,7 +222,7 @@ def test_edited_but_valid_file_fails_the_checksum_and_says_how_to_refresh(copy_o
 
 
 def test_alert_split_that_fails_without_a_flag_is_a_problem(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     index = frame.index[frame["deployment_id"] == "MET-2024-01-10-westminster"][0]
     line = _edit(path, index, "quality_flags", "disposal_columns_identical")
@@ -230,7 +234,7 @@ def test_alert_split_that_fails_without_a_flag_is_a_problem(copy_of_data):
 
 
 def test_every_problem_is_reported_at_once(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     lines = [
         _edit(path, 1, "threshold", "0.9"),
         _edit(path, 2, "date", "2015-06-01"),
@@ -248,7 +252,7 @@ def test_every_problem_is_reported_at_once(copy_of_data):
 
 
 def test_relation_checks_report_unknown_flag_and_false_alerts_above_faces(copy_of_data):
-    path = copy_of_data / data.DEPLOYMENTS_FILE
+    path = copy_of_data / deployments_dataset.FILE
     flag_line = _edit(path, 4, "quality_flags", "looks_odd")
     faces_line = _edit(path, 20, "faces_seen", "0")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -261,7 +265,7 @@ def test_relation_checks_report_unknown_flag_and_false_alerts_above_faces(copy_o
 
 
 def test_other_deployments_loader_validates_too(copy_of_data):
-    path = copy_of_data / data.OTHER_DEPLOYMENTS_FILE
+    path = copy_of_data / other_deployments.FILE
     line = _edit(path, 0, "arrests", "-1")
     with pytest.raises(DataValidationError, match=f"line {line}, column 'arrests'"):
         data.load_other_deployments(path=path)
@@ -271,14 +275,14 @@ def test_other_deployments_loader_validates_too(copy_of_data):
 
 
 def test_slug_and_ids_are_stable_and_unique():
-    assert data.slug("Rye Lane, Peckham") == "rye-lane-peckham"
-    assert data.slug("Tooting B’Way") == "tooting-bway"
+    assert assemble.slug("Rye Lane, Peckham") == "rye-lane-peckham"
+    assert assemble.slug("Tooting B’Way") == "tooting-bway"
     rows = [
         {"date": date(2024, 2, 23), "location": "London Bridge"},
         {"date": date(2024, 2, 23), "location": "London Bridge"},
         {"date": date(2024, 2, 24), "location": "London Bridge"},
     ]
-    data.assign_ids(rows)
+    assemble.assign_ids(rows)
     assert [r["deployment_id"] for r in rows] == [
         "MET-2024-02-23-london-bridge",
         "MET-2024-02-23-london-bridge-2",
@@ -287,28 +291,28 @@ def test_slug_and_ids_are_stable_and_unique():
 
 
 def test_named_borough_only_when_the_full_name_is_printed():
-    assert data.named_borough("Croydon, Northend") == "Croydon"
-    assert data.named_borough("Westminster, The Mall") == "Westminster"
-    assert data.named_borough("Powis St, Woolwich") is None
-    assert data.named_borough("Hammersmith Broadway") is None
+    assert assemble.named_borough("Croydon, Northend") == "Croydon"
+    assert assemble.named_borough("Westminster, The Mall") == "Westminster"
+    assert assemble.named_borough("Powis St, Woolwich") is None
+    assert assemble.named_borough("Hammersmith Broadway") is None
 
 
 def test_format_cell():
-    assert data.format_cell(None) == ""
-    assert data.format_cell(pd.NA) == ""
-    assert data.format_cell(0.64) == "0.64"
-    assert data.format_cell(12) == "12"
-    assert data.format_cell(pd.Timestamp("2024-07-11")) == "2024-07-11"
+    assert assemble.format_cell(None) == ""
+    assert assemble.format_cell(pd.NA) == ""
+    assert assemble.format_cell(0.64) == "0.64"
+    assert assemble.format_cell(12) == "12"
+    assert assemble.format_cell(pd.Timestamp("2024-07-11")) == "2024-07-11"
 
 
 def test_row_diff_names_rows_and_columns():
     committed = "deployment_id,alerts\nA,1\nB,2\n"
     rebuilt = "deployment_id,alerts\nA,1\nB,3\nC,0\n"
-    assert data_cli.row_diff(committed, rebuilt) == [
+    assert rebuild_cli.row_diff(committed, rebuilt) == [
         "~ B: alerts committed '2', sources '3'",
         "+ C: in the sources, not in the committed file",
     ]
-    assert data_cli.row_diff(committed, committed) == []
+    assert rebuild_cli.row_diff(committed, committed) == []
 
 
 # ------------------------------------------------------------------------------ CLI
@@ -329,9 +333,9 @@ def test_fetch_saves_each_pdf_and_reports_unknown_versions(tmp_path):
         requested.append(request.full_url)
         return FakeResponse(b"%PDF-1.4 not the Met's file\n%%EOF\n")
 
-    report = data_cli.fetch(tmp_path, opener=opener)
-    assert requested == [d.url for d in met.SOURCE_DOCUMENTS]
-    for document in met.SOURCE_DOCUMENTS:
+    report = rebuild_cli.fetch(tmp_path, opener=opener)
+    assert requested == [d.url for d in met_sources.SOURCE_DOCUMENTS]
+    for document in met_sources.SOURCE_DOCUMENTS:
         assert (tmp_path / document.file_names[0]).is_file()
     assert all("NEW VERSION" in line for line in report)
 
@@ -341,26 +345,26 @@ def test_fetch_failure_names_the_url(tmp_path):
         raise OSError("network unreachable")
 
     with pytest.raises(OSError, match="download of https://www.met.police.uk/.*failed"):
-        data_cli.fetch(tmp_path, opener=opener)
+        rebuild_cli.fetch(tmp_path, opener=opener)
 
 
 def test_build_without_pdfs_fails_clearly(tmp_path, capsys):
-    assert data_cli.main(["build", "--check", "--sources", str(tmp_path)]) == 1
+    assert rebuild_cli.main(["build", "--check", "--sources", str(tmp_path)]) == 1
     error = capsys.readouterr().err
     assert "lfr-analysis data fetch" in error and "lfr-deployment-grid-2020-2022.pdf" in error
 
 
 def test_import_reference_reproduces_the_committed_files():
-    reference = data_cli.reference_dir() / data_cli.REFERENCE_FILE
+    reference = rebuild_cli.reference_dir() / rebuild_cli.REFERENCE_FILE
     if not reference.is_file():
         pytest.skip(f"compiled reference file not found at {reference}")
-    secondary, other = data_cli.import_reference(reference)
+    secondary, other = rebuild_cli.import_reference(reference)
     for frame, name in (
-        (secondary, data.SECONDARY_ROWS_FILE),
-        (other, data.OTHER_DEPLOYMENTS_FILE),
+        (secondary, met_secondary_rows.FILE),
+        (other, other_deployments.FILE),
     ):
         committed = (paths.data_dir() / name).read_text(encoding="utf-8")
-        assert data.table_text(frame) == committed, name
+        assert assemble.table_text(frame) == committed, name
 
 
 # ------------------------------------------------------------------------ summaries
@@ -416,7 +420,7 @@ def test_coverage_and_settings_and_flag_counts():
 
 def test_other_deployments_manifest_sources_are_the_urls_the_rows_cite():
     other = data.load_other_deployments()
-    assert [url for _, url in data.OTHER_SOURCES] == list(dict.fromkeys(other["source_url"]))
+    assert [url for _, url in other_deployments.SOURCES] == list(dict.fromkeys(other["source_url"]))
 
 
 def test_fetch_refuses_a_page_that_is_not_a_pdf(tmp_path):
@@ -424,5 +428,5 @@ def test_fetch_refuses_a_page_that_is_not_a_pdf(tmp_path):
         return FakeResponse(b"<html>Page moved</html>")
 
     with pytest.raises(OSError, match="did not return a PDF"):
-        data_cli.fetch(tmp_path, opener=opener)
+        rebuild_cli.fetch(tmp_path, opener=opener)
     assert list(tmp_path.iterdir()) == []

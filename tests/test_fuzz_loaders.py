@@ -19,18 +19,18 @@ import shutil
 import numpy as np
 import pytest
 
-from lfr_analysis import datapackage, paths
-from lfr_analysis.validation import ChecksumError, DataValidationError, LfrDataError
+from lfr_analysis import datasets, paths
+from lfr_analysis.datasets.reader import ChecksumError, DataValidationError, LfrDataError
 
 #: data file -> "module:loader" (each loader takes the file's path as ``path``).
 LOADERS = {
-    "deployments.csv": "lfr_analysis.data:load_deployments",
-    "other_deployments.csv": "lfr_analysis.data:load_other_deployments",
-    "met_secondary_rows.csv": "lfr_analysis.data:load_secondary_rows",
-    "study_predictions.csv": "lfr_analysis.predictions:load_study_predictions",
-    "arrests_by_offence.csv": "lfr_analysis.arrests:load_arrests",
-    "offence_taxonomy.csv": "lfr_analysis.arrests:load_taxonomy",
-    "published_figures.csv": "lfr_analysis.claims:load_published_figures",
+    "deployments.csv": "lfr_analysis.datasets.deployments:load",
+    "other_deployments.csv": "lfr_analysis.datasets.other_deployments:load",
+    "met_secondary_rows.csv": "lfr_analysis.datasets.met_secondary_rows:load",
+    "study_predictions.csv": "lfr_analysis.datasets.study_predictions:load",
+    "arrests_by_offence.csv": "lfr_analysis.datasets.arrests_by_offence:load",
+    "offence_taxonomy.csv": "lfr_analysis.datasets.offence_taxonomy:load",
+    "published_figures.csv": "lfr_analysis.datasets.published_figures:load",
 }
 CASES_PER_KIND = 6
 SEED = 20240409
@@ -164,7 +164,7 @@ def data_copy(tmp_path_factory):
 
 
 def test_every_declared_data_file_is_fuzzed():
-    declared = {r["path"] for r in datapackage.declared_resources()}
+    declared = {d.file for d in datasets.REGISTRY.values()}
     assert declared == set(LOADERS), "add new data files to LOADERS"
 
 

@@ -19,10 +19,10 @@ from lfr_analysis import paths
 TIME_LIMIT = 60  # seconds per case; the largest Met PDF parses in about 10 s
 SCRIPT = """
 import sys
-from lfr_analysis.sources import met
+from lfr_analysis.rebuild import met_pdf
 try:
-    met.parse_pdf(sys.argv[1])
-except met.SourceError as err:
+    met_pdf.parse_pdf(sys.argv[1])
+except met_pdf.SourceError as err:
     print(type(err).__name__)
     print(err)
 else:

@@ -19,8 +19,12 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from lfr_analysis import data, data_cli, paths
-from lfr_analysis.sources import met
+from lfr_analysis import data, paths
+from lfr_analysis.datasets import deployments as deployments_dataset
+from lfr_analysis.datasets import met_secondary_rows
+from lfr_analysis.datasets import sources as met_sources
+from lfr_analysis.rebuild import assemble, met_pdf
+from lfr_analysis.rebuild import cli as rebuild_cli
 
 SPLIT_HEADER_2025 = [
     "Deployment\nLocation",
@@ -59,32 +63,32 @@ def draw_table_pdf(path: Path, header: list[str], rows: list[list[str]]) -> Path
 
 
 def test_detect_layout_recognises_each_known_header():
-    for layout in met.LAYOUTS:
+    for layout in met_pdf.LAYOUTS:
         columns = [f"xx {title} yy" for title in layout.header_titles]
-        assert met.detect_layout(columns, "a.pdf") is layout
+        assert met_pdf.detect_layout(columns, "a.pdf") is layout
 
 
 def test_detect_layout_does_not_confuse_2023_grid_with_2025_record():
-    grid = met.LAYOUTS[1]
-    record = met.LAYOUTS[2]
+    grid = met_pdf.LAYOUTS[1]
+    record = met_pdf.LAYOUTS[2]
     assert not all(t in " | ".join(grid.header_titles) for t in record.header_titles)
     assert not all(t in " | ".join(record.header_titles) for t in grid.header_titles)
 
 
 def test_unknown_header_names_file_and_expected_headers():
-    with pytest.raises(met.SourceLayoutError) as caught:
-        met.detect_layout(["deployment", "date", "watchlist size", "colour"], "new-grid.pdf")
+    with pytest.raises(met_pdf.SourceLayoutError) as caught:
+        met_pdf.detect_layout(["deployment", "date", "watchlist size", "colour"], "new-grid.pdf")
     message = str(caught.value)
     assert "new-grid.pdf" in message
     assert "Expected headers" in message
-    for layout in met.LAYOUTS:
+    for layout in met_pdf.LAYOUTS:
         assert layout.name in message
     assert "min threshold setting" in message
 
 
 def test_header_columns_join_rows_column_by_column():
     rows = [["Watchlist", "Min", None], ["Size", "Threshold", "Faces"], ["", "Setting", "seen"]]
-    assert met.header_columns(rows) == ["watchlist size", "min threshold setting", "faces seen"]
+    assert met_pdf.header_columns(rows) == ["watchlist size", "min threshold setting", "faces seen"]
 
 
 @pytest.mark.parametrize(
@@ -92,12 +96,12 @@ def test_header_columns_join_rows_column_by_column():
     [("5h03m", 303), ("6h 07m", 367), ("4hr 47m", 287), ("5h40", 340), ("8h0m", 480), ("", None)],
 )
 def test_parse_duration(text, minutes):
-    assert met.parse_duration(text) == minutes
+    assert met_pdf.parse_duration(text) == minutes
 
 
 def test_parse_duration_rejects_text():
     with pytest.raises(ValueError, match="'about five hours'"):
-        met.parse_duration("about five hours")
+        met_pdf.parse_duration("about five hours")
 
 
 # ---------------------------------------------------------------- synthetic PDFs
@@ -111,7 +115,7 @@ def test_synthetic_2025_layout_is_read_with_wrapped_cells(tmp_path):
         + ["13", "12", "0", "1", "0", "0.005%", "4", "0", "9", "21,940"],
     ]
     pdf = draw_table_pdf(tmp_path / "record.pdf", SPLIT_HEADER_2025, rows)
-    document = met.parse_pdf(pdf)
+    document = met_pdf.parse_pdf(pdf)
     assert document.layouts == ["record_2025"]
     assert len(document.rows) == 2
     first, second = (row.values for row in document.rows)
@@ -130,8 +134,8 @@ def test_synthetic_row_with_text_in_a_count_names_file_page_and_value(tmp_path):
     row = ["Camden", "06/04/23", "5h03m", "Crime Hotspot", "9764", "0.6"]
     row += ["1", "one", "0", "0", "0", "0%", "1", "0", "0", "5460"]
     pdf = draw_table_pdf(tmp_path / "bad-count.pdf", SPLIT_HEADER_2025, [row])
-    with pytest.raises(met.SourceLayoutError) as caught:
-        met.parse_pdf(pdf)
+    with pytest.raises(met_pdf.SourceLayoutError) as caught:
+        met_pdf.parse_pdf(pdf)
     message = str(caught.value)
     assert "bad-count.pdf" in message and "page 1" in message and "'one'" in message
 
@@ -142,8 +146,8 @@ def test_synthetic_unknown_layout_is_refused(tmp_path):
         ["Deployment", "Date", "Watchlist Size", "Colour"],
         [["Camden", "06/04/23", "9764", "red"]],
     )
-    with pytest.raises(met.SourceLayoutError) as caught:
-        met.parse_pdf(pdf)
+    with pytest.raises(met_pdf.SourceLayoutError) as caught:
+        met_pdf.parse_pdf(pdf)
     assert "unrelated-grid.pdf" in str(caught.value)
     assert "Expected headers" in str(caught.value)
 
@@ -152,8 +156,8 @@ def test_pdf_without_any_deployment_table_is_refused(tmp_path):
     fig = Figure()
     fig.text(0.1, 0.5, "Minutes of a meeting")
     fig.savefig(tmp_path / "minutes.pdf")
-    with pytest.raises(met.SourceLayoutError, match="minutes.pdf: no deployment table found"):
-        met.parse_pdf(tmp_path / "minutes.pdf")
+    with pytest.raises(met_pdf.SourceLayoutError, match="minutes.pdf: no deployment table found"):
+        met_pdf.parse_pdf(tmp_path / "minutes.pdf")
 
 
 @pytest.mark.parametrize(
@@ -169,16 +173,16 @@ def test_unreadable_files_raise_source_read_error(tmp_path, content, reason):
     path = tmp_path / "broken.pdf"
     path.write_bytes(content)
     started = time.monotonic()
-    with pytest.raises(met.SourceReadError, match=reason) as caught:
-        met.parse_pdf(path)
+    with pytest.raises(met_pdf.SourceReadError, match=reason) as caught:
+        met_pdf.parse_pdf(path)
     assert "broken.pdf" in str(caught.value)
     assert isinstance(caught.value, ValueError)
     assert time.monotonic() - started < 10
 
 
 def test_missing_file_raises_source_read_error(tmp_path):
-    with pytest.raises(met.SourceReadError, match="file not found"):
-        met.parse_pdf(tmp_path / "absent.pdf")
+    with pytest.raises(met_pdf.SourceReadError, match="file not found"):
+        met_pdf.parse_pdf(tmp_path / "absent.pdf")
 
 
 def test_truncated_copy_of_a_synthetic_pdf_is_refused(tmp_path):
@@ -187,8 +191,8 @@ def test_truncated_copy_of_a_synthetic_pdf_is_refused(tmp_path):
     whole = draw_table_pdf(tmp_path / "whole.pdf", SPLIT_HEADER_2025, [row]).read_bytes()
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(met.SourceReadError, match="cut.pdf: the PDF is truncated"):
-        met.parse_pdf(cut)
+    with pytest.raises(met_pdf.SourceReadError, match="cut.pdf: the PDF is truncated"):
+        met_pdf.parse_pdf(cut)
 
 
 # --------------------------------------------------------------- quirk flagging
@@ -204,7 +208,7 @@ def _row(day, watchlist=15000, other=1, no_action=2, alerts=1, true=1, false=0):
         "true_alerts": true,
         "false_alerts": false,
     }
-    return met.ParsedRow(values=values, page=1, number=1, layout="grid_2023_24")
+    return met_pdf.ParsedRow(values=values, page=1, number=1, layout="grid_2023_24")
 
 
 def test_flag_quirks_sets_each_flag_on_the_right_row():
@@ -215,7 +219,7 @@ def test_flag_quirks_sets_each_flag_on_the_right_row():
         _row(date(2024, 7, 5), alerts=1, true=2, false=0),
         _row(date(2024, 7, 5)),
     ]
-    met.flag_quirks(rows)
+    met_pdf.flag_quirks(rows)
     assert rows[0].flags == []
     assert rows[1].flags == ["watchlist_size_outlier"]
     assert rows[2].flags == ["date_out_of_sequence"]
@@ -225,10 +229,10 @@ def test_flag_quirks_sets_each_flag_on_the_right_row():
 
 def test_identical_disposal_columns_flag_needs_every_row_equal():
     equal = [_row(date(2024, 1, d), other=d % 3, no_action=d % 3) for d in range(1, 6)]
-    met.flag_quirks(equal)
+    met_pdf.flag_quirks(equal)
     assert all("disposal_columns_identical" in r.flags for r in equal)
     mixed = [_row(date(2024, 1, d), other=d % 3, no_action=d % 2) for d in range(1, 6)]
-    met.flag_quirks(mixed)
+    met_pdf.flag_quirks(mixed)
     assert not any("disposal_columns_identical" in r.flags for r in mixed)
 
 
@@ -244,7 +248,7 @@ def test_every_flag_the_parser_can_set_is_documented():
         "watchlist_size_outlier",
     }
     assert parser_flags <= set(data.QUALITY_FLAGS)
-    source = Path(met.__file__).read_text(encoding="utf-8")
+    source = Path(met_pdf.__file__).read_text(encoding="utf-8")
     for flag in parser_flags:
         assert f'"{flag}"' in source
 
@@ -253,8 +257,8 @@ def test_every_flag_the_parser_can_set_is_documented():
 
 
 def _met_pdf(key: str) -> Path:
-    document = met.document_by_key(key)
-    path = met.find_document_file(document, paths.sources_dir())
+    document = met_sources.document_by_key(key)
+    path = met_sources.find_document_file(document, paths.sources_dir())
     if path is None:
         pytest.skip(
             f"Met PDF {document.file_names[0]} not found in {paths.sources_dir()}; set "
@@ -266,17 +270,17 @@ def _met_pdf(key: str) -> Path:
 @pytest.fixture(scope="session")
 def parsed():
     """Parse each Met PDF once for the whole session: key -> ParsedDocument."""
-    cache: dict[str, met.ParsedDocument] = {}
+    cache: dict[str, met_pdf.ParsedDocument] = {}
 
-    def get(key: str) -> met.ParsedDocument:
+    def get(key: str) -> met_pdf.ParsedDocument:
         if key not in cache:
-            cache[key] = met.parse_pdf(_met_pdf(key))
+            cache[key] = met_pdf.parse_pdf(_met_pdf(key))
         return cache[key]
 
     return get
 
 
-def _find(document: met.ParsedDocument, day: date, location: str) -> met.ParsedRow:
+def _find(document: met_pdf.ParsedDocument, day: date, location: str) -> met_pdf.ParsedRow:
     found = [
         r for r in document.rows if r.values["date"] == day and r.values["location"] == location
     ]
@@ -390,21 +394,21 @@ def test_spot_check_2025_rows(parsed):
 
 @pytest.mark.needs_sources
 def test_committed_deployments_match_the_pdfs(parsed):
-    documents = [(d, parsed(d.key)) for d in met.SOURCE_DOCUMENTS]
-    rebuilt = data.table_text(data.build_deployments(documents, data.load_secondary_rows()))
-    committed = (paths.data_dir() / data.DEPLOYMENTS_FILE).read_text(encoding="utf-8")
-    differences = data_cli.row_diff(committed, rebuilt)
+    documents = [(d, parsed(d.key)) for d in met_sources.SOURCE_DOCUMENTS]
+    rebuilt = assemble.table_text(assemble.build_deployments(documents, data.load_secondary_rows()))
+    committed = (paths.data_dir() / deployments_dataset.FILE).read_text(encoding="utf-8")
+    differences = rebuild_cli.row_diff(committed, rebuilt)
     assert differences == [], "\n".join(differences[:20])
     assert committed == rebuilt
 
 
 @pytest.mark.needs_sources
 def test_known_checksums_match_the_pdfs_found():
-    for document in met.SOURCE_DOCUMENTS:
-        path = met.find_document_file(document, paths.sources_dir())
+    for document in met_sources.SOURCE_DOCUMENTS:
+        path = met_sources.find_document_file(document, paths.sources_dir())
         if path is None:
             pytest.skip(f"{document.file_names[0]} not found in {paths.sources_dir()}")
-        assert met.sha256_file(path) in document.known_versions
+        assert met_pdf.sha256_file(path) in document.known_versions
 
 
 @pytest.mark.needs_sources
@@ -412,20 +416,20 @@ def test_data_build_check_passes_then_reports_a_row_level_diff(
     parsed, tmp_path, monkeypatch, capsys
 ):
     sources = _met_pdf("grid_2020_22").parent
-    cached = [(d, parsed(d.key)) for d in met.SOURCE_DOCUMENTS]
-    monkeypatch.setattr(data_cli, "parse_sources", lambda folder: cached)
-    assert data_cli.main(["build", "--check", "--sources", str(sources)]) == 0
+    cached = [(d, parsed(d.key)) for d in met_sources.SOURCE_DOCUMENTS]
+    monkeypatch.setattr(rebuild_cli, "parse_sources", lambda folder: cached)
+    assert rebuild_cli.main(["build", "--check", "--sources", str(sources)]) == 0
     assert "matches the sources" in capsys.readouterr().out
 
     copy = tmp_path / "data"
     copy.mkdir()
-    for name in (data.DEPLOYMENTS_FILE, data.SECONDARY_ROWS_FILE, "datapackage.json"):
+    for name in (deployments_dataset.FILE, met_secondary_rows.FILE, "datapackage.json"):
         (copy / name).write_bytes((paths.data_dir() / name).read_bytes())
-    committed = copy / data.DEPLOYMENTS_FILE
+    committed = copy / deployments_dataset.FILE
     text = committed.read_text(encoding="utf-8")
     committed.write_text(text.replace(",2020-02-11,Stratford,", ",2020-02-11,Stratford East,"))
     monkeypatch.setenv("LFR_DATA_DIR", str(copy))
-    assert data_cli.main(["build", "--check", "--sources", str(sources)]) == 1
+    assert rebuild_cli.main(["build", "--check", "--sources", str(sources)]) == 1
     out = capsys.readouterr().out
     assert (
         "~ MET-2020-02-11-stratford: location committed 'Stratford East', sources 'Stratford'"
@@ -495,7 +499,7 @@ def test_table_reading_agrees_with_the_plain_text_of_each_row(parsed, key):
     ],
 )
 def test_printed_rate_matches_by_rounding_or_truncation(printed, false_alerts, faces_seen, agrees):
-    assert met.printed_rate_matches(printed, false_alerts, faces_seen) is agrees
+    assert met_pdf.printed_rate_matches(printed, false_alerts, faces_seen) is agrees
 
 
 def test_printed_rate_inconsistent_flags_only_croydon_george_st():

@@ -19,8 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
+from lfr_analysis import funnels, plotting, precision
 from lfr_analysis import predictions as pr
-from lfr_analysis.validation import DataValidationError
+from lfr_analysis.datasets import study_predictions
+from lfr_analysis.datasets.reader import DataValidationError
 
 # ------------------------------------------------------------------------------ helpers
 
@@ -52,24 +54,24 @@ ANNUAL = deployments([("d1", "2025-01-01", 10_000, 0.60, 3_147_436, 10)])
 
 
 def test_data_file_loads_with_one_row_per_figure():
-    table = pr.load_study_predictions(verify_checksum=False)
+    table = study_predictions.load(verify_checksum=False)
     assert table["reference_id"].is_unique
     assert str(table["events"].dtype) == "Int64"
-    assert set(table["per"].dropna()) <= set(pr.PER)
+    assert set(table["per"].dropna()) <= set(study_predictions.PER)
     # every row says what was checked
     assert table["verification"].str.len().gt(0).all()
 
 
 def test_data_file_matches_manifest():
     # The committed file must match data/datapackage.json (refresh: lfr-analysis data manifest).
-    table = pr.load_study_predictions(verify_checksum=True)
+    table = study_predictions.load(verify_checksum=True)
     assert len(table) > 0
 
 
 def test_linear_scaling_reproduces_the_second_published_figure():
     # NPL: 1 in 6,000 at 10,000 and 1 in 60,000 at 1,000. Scaling the first must give the
     # second; both are read from the file.
-    table = pr.load_study_predictions(verify_checksum=False).set_index("reference_id")
+    table = study_predictions.load(verify_checksum=False).set_index("reference_id")
     at_10k = table.loc["npl2023_lfr_fpir_t060_w10000"]
     at_1k = table.loc["npl2023_lfr_fpir_t060_w1000"]
     frame = deployments([("x", "2023-01-01", int(at_1k["watchlist_size"]), 0.6, 60_000, 0)])
@@ -98,8 +100,8 @@ def test_references_carry_counts_and_implied_exposure(refs):
 
 
 def _corrupt(tmp_path, old, new):
-    target = tmp_path / pr.DATA_FILE
-    shutil.copy(pr.data_path(), target)
+    target = tmp_path / study_predictions.FILE
+    shutil.copy(study_predictions.DATASET.path(), target)
     text = target.read_text(encoding="utf-8")
     assert old in text
     target.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -110,12 +112,12 @@ def test_loader_names_line_column_and_value_of_text_in_a_count(tmp_path):
     # the 0.62 count row: events "1" -> "one"
     line = next(
         i
-        for i, text in enumerate(pr.data_path().read_text().splitlines(), start=1)
+        for i, text in enumerate(study_predictions.DATASET.path().read_text().splitlines(), start=1)
         if text.startswith("npl2023_lfr_fp_count_t062,")
     )
     target = _corrupt(tmp_path, "0.62,0.62,,,1,", "0.62,0.62,,,one,")
     with pytest.raises(DataValidationError) as error:
-        pr.load_study_predictions(target, verify_checksum=False)
+        study_predictions.load(target, verify_checksum=False)
     message = str(error.value)
     assert f"line {line}" in message and "column 'events'" in message and "'one'" in message
 
@@ -126,13 +128,13 @@ def test_loader_checks_relations_between_columns(tmp_path):
         tmp_path, "count,alert,,trial settings,,,8,42,", "count,alert,,trial settings,,,80,42,"
     )
     with pytest.raises(DataValidationError, match="exceeds the denominator 42"):
-        pr.load_study_predictions(target, verify_checksum=False)
+        study_predictions.load(target, verify_checksum=False)
 
 
 def test_loader_refuses_an_unknown_unit(tmp_path):
     target = _corrupt(tmp_path, ",one_in,pass,0.6,", ",one-in,pass,0.6,")
     with pytest.raises(DataValidationError, match="column 'unit'"):
-        pr.load_study_predictions(target, verify_checksum=False)
+        study_predictions.load(target, verify_checksum=False)
 
 
 # ------------------------------------------------------------------------ expected counts
@@ -339,20 +341,20 @@ def test_funnel_limits_interpolation_meets_the_step_at_integer_crossings():
     # Find E where P(X <= 2 | E) = 0.999 exactly; there the interpolated 99.8% upper limit
     # is the integer 2 itself (no fractional adjustment).
     crossing = optimize.brentq(lambda e: stats.poisson.cdf(2, e) - 0.999, 0.01, 5, xtol=1e-14)
-    limits = pr.funnel_limits([crossing * (1 - 1e-9)], probs=(0.999,)).iloc[0]
+    limits = funnels.funnel_limits([crossing * (1 - 1e-9)], probs=(0.999,)).iloc[0]
     assert limits["count_step"] == 2
     assert limits["count_interpolated"] == pytest.approx(2, abs=1e-6)
 
 
 def test_funnel_limits_are_non_negative_and_ordered():
     grid = np.geomspace(0.01, 50, 60)
-    limits = pr.funnel_limits(grid).pivot(
+    limits = funnels.funnel_limits(grid).pivot(
         index="expected", columns="prob", values="ratio_interpolated"
     )
     assert (limits >= 0).all().all()
     assert (limits[0.001] <= limits[0.025]).all() and (limits[0.975] <= limits[0.999]).all()
     with pytest.raises(ValueError, match="positive numbers"):
-        pr.funnel_limits([0.0, 1.0])
+        funnels.funnel_limits([0.0, 1.0])
 
 
 def test_funnel_flags_by_exact_limits_and_adjusted_p(refs):
@@ -366,7 +368,7 @@ def test_funnel_flags_by_exact_limits_and_adjusted_p(refs):
             ("zero", "2023-05-03", 10_000, 0.6, 6_000, 0),
         ]
     )
-    points, limits = pr.funnel_data(frame, refs["npl2023_t060"])
+    points, limits = funnels.funnel_data(frame, refs["npl2023_t060"])
     points = points.set_index("deployment_id")
     p_tiny, p_small = 1 - math.exp(-0.01), 1 - math.exp(-0.03)
     assert points.loc["tiny", "expected"] == pytest.approx(0.01)
@@ -388,11 +390,11 @@ def test_plot_funnel_and_cumulative_draw(refs):
     frame = deployments(
         [(f"d{i}", f"2023-05-{i + 1:02d}", 10_000, 0.6, 6_000 * (i + 1), i % 2) for i in range(6)]
     )
-    points, limits = pr.funnel_data(frame, refs["npl2023_t060"])
-    ax = pr.plot_funnel(points, limits)
+    points, limits = funnels.funnel_data(frame, refs["npl2023_t060"])
+    ax = plotting.plot_funnel(points, limits)
     assert ax.get_xscale() == "log" and len(ax.lines) >= 4
-    cumulative = pr.cumulative_oe(frame, refs["npl2023_t060"])
-    ax2 = pr.plot_cumulative_oe(cumulative)
+    cumulative = funnels.cumulative_oe(frame, refs["npl2023_t060"])
+    ax2 = plotting.plot_cumulative_oe(cumulative)
     assert len(ax2.lines) == 2
 
 
@@ -403,7 +405,7 @@ def test_cumulative_oe_orders_by_date_and_uses_exact_limits(refs):
             ("early", "2023-05-01", 10_000, 0.6, 6_000, 0),
         ]
     )
-    out = pr.cumulative_oe(frame, refs["npl2023_t060"])
+    out = funnels.cumulative_oe(frame, refs["npl2023_t060"])
     assert out["deployment_id"].tolist() == ["early", "late"]
     assert out["cum_expected"].tolist() == pytest.approx([1.0, 3.0])
     assert out["cum_observed"].tolist() == [0, 1]
@@ -418,9 +420,9 @@ def test_cumulative_oe_orders_by_date_and_uses_exact_limits(refs):
 
 
 def test_compare_precision_by_hand():
-    essex = pr.load_precision_references(verify_checksum=False)["essex2019"]
+    essex = precision.load_precision_references(verify_checksum=False)["essex2019"]
     assert (essex.true_alerts, essex.alerts) == (8, 42)
-    out = pr.compare_precision(2067, 2077, essex)
+    out = precision.compare_precision(2067, 2077, essex)
     assert out["ref_precision_lower"] == pytest.approx(stats.beta.ppf(0.025, 8, 35), rel=1e-9)
     assert out["ref_precision_upper"] == pytest.approx(stats.beta.ppf(0.975, 9, 34), rel=1e-9)
     # STATISTICAL_METHODS 2.6: CP 99.12%-99.77% for 2,067 of 2,077
@@ -436,17 +438,17 @@ def test_compare_precision_by_hand():
 
 
 def test_compare_precision_refuses_impossible_counts():
-    essex = pr.load_precision_references(verify_checksum=False)["essex2019"]
+    essex = precision.load_precision_references(verify_checksum=False)["essex2019"]
     with pytest.raises(ValueError, match=r"observed events \(5\) exceed trials \(4\)"):
-        pr.compare_precision(5, 4, essex)
+        precision.compare_precision(5, 4, essex)
     with pytest.raises(ValueError, match="must be an integer"):
-        pr.compare_precision(2.5, 4, essex)
+        precision.compare_precision(2.5, 4, essex)
     with pytest.raises(ValueError, match="must be a PrecisionReference"):
-        pr.compare_precision(3, 4, (8, 42))
+        precision.compare_precision(3, 4, (8, 42))
 
 
 def test_share_vs_benchmark_by_hand():
-    out = pr.share_vs_benchmark(8, 10, 0.135)
+    out = precision.share_vs_benchmark(8, 10, 0.135)
     p = 0.135
     tail = sum(math.comb(10, k) * p**k * (1 - p) ** (10 - k) for k in range(8, 11))
     assert out["p_more"] == pytest.approx(tail, rel=1e-9)
@@ -454,7 +456,7 @@ def test_share_vs_benchmark_by_hand():
     share = optimize.brentq(lambda q: stats.binom.sf(7, 10, q) - 0.05, 0.01, 0.99, xtol=1e-14)
     assert out["lowest_consistent_share"] == pytest.approx(share, rel=1e-7)
     with pytest.raises(ValueError, match="benchmark_share"):
-        pr.share_vs_benchmark(8, 10, 1.2)
+        precision.share_vs_benchmark(8, 10, 1.2)
 
 
 # ------------------------------------------------------------------------ properties

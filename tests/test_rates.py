@@ -17,7 +17,8 @@ from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
-from lfr_analysis import rates
+from lfr_analysis import plotting, rates
+from lfr_analysis.stats.heterogeneity import conditional_mc_test
 
 FACES_2025 = 3_147_436  # faces seen, Sep 2024 - Sep 2025 (Met annual report)
 FALSE_2025 = 10
@@ -519,15 +520,15 @@ def test_conditional_mc_test_matches_exact_enumeration():
     exposure = np.array([10_000, 30_000, 20_000, 15_000])
     exact = exact_conditional_p(events, exposure)
     n_sim = 100_000
-    _, p_mc = rates.conditional_mc_test(events, exposure, n_sim, np.random.default_rng(1))
+    _, p_mc = conditional_mc_test(events, exposure, n_sim, np.random.default_rng(1))
     se = np.sqrt(exact * (1 - exact) / n_sim)
     assert abs(p_mc - exact) < 4 * se + 1e-5, (p_mc, exact)
 
 
 def test_conditional_mc_test_is_reproducible_with_a_seed():
     events, exposure = np.array([2, 0, 1]), np.array([1_000, 2_000, 3_000])
-    first = rates.conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
-    second = rates.conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
+    first = conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
+    second = conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
     assert first == second
 
 
@@ -601,7 +602,7 @@ def test_forest_plot_draws_one_row_per_group():
     import matplotlib.pyplot as plt
 
     table = rates.false_alert_rates(deployments_frame(), by="threshold")
-    ax = rates.forest_plot(table, "threshold")
+    ax = plotting.plot_forest(table, "threshold")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["0.6  (1 FA)", "0.64  (3 FA)", "unknown  (no usable rows)"]
     segments = ax.collections[0].get_segments()
@@ -613,7 +614,7 @@ def test_forest_plot_draws_one_row_per_group():
     plt.close(ax.figure)
     # log axis: a zero-event group is drawn from the left edge to its upper limit
     per_deployment = rates.false_alert_rates(deployments_frame(), by="deployment_id")
-    ax = rates.forest_plot(per_deployment, "deployment_id", log=True, scale=100)
+    ax = plotting.plot_forest(per_deployment, "deployment_id", log=True, scale=100)
     assert ax.get_xscale() == "log"
     zero_lines = ax.collections[-1].get_segments()
     zero_upper = per_deployment.loc[per_deployment["zero_events"].fillna(False), "upper"]
@@ -705,7 +706,7 @@ def test_conditional_mc_test_holds_its_level_with_few_events():
     datasets = 400
     for _ in range(datasets):
         events = rng.poisson(faces * rate)
-        statistic, p_value = rates.conditional_mc_test(events, faces, 199, rng)
+        statistic, p_value = conditional_mc_test(events, faces, 199, rng)
         mc_rejections += p_value <= 0.05
         naive_rejections += events.sum() > 0 and stats.chi2.sf(statistic, len(faces) - 1) <= 0.05
     mc_rate, naive_rate = mc_rejections / datasets, naive_rejections / datasets

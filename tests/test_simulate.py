@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lfr_analysis import baserates
-from lfr_analysis.simulate import (
+from lfr_analysis.stats import baserates
+from lfr_analysis.stats.simulate import (
     SIMULATED_COLUMNS,
     compare_settings,
     replicate_totals,

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
 
-from lfr_analysis import cli, paths, teaching  # noqa: E402
+from lfr_analysis import cli, paths, plotting, student_copy, teaching  # noqa: E402
 
 TEACHING_NOTEBOOK = paths.project_root() / "notebooks" / "06_teaching_base_rates.ipynb"
 
@@ -45,18 +45,20 @@ def _teacher_notebook():
 
 def test_student_copy_removes_solutions_and_outputs():
     teacher = _teacher_notebook()
-    student = teaching.student_copy(teacher)
+    student = student_copy.student_copy(teacher)
     nbformat.validate(student)
     sources = [cell.source for cell in student.cells]
     assert sources == [
         "# Exercise 1\nCompute the answer.",
         "x = 2",
-        teaching.ANSWER_SOURCE["code"],
-        teaching.ANSWER_SOURCE["markdown"],
+        student_copy.ANSWER_SOURCE["code"],
+        student_copy.ANSWER_SOURCE["markdown"],
     ]
     assert [cell.cell_type for cell in student.cells] == ["markdown", "code", "code", "markdown"]
     assert not any("42" in source for source in sources)
-    assert all(teaching.SOLUTION_TAG not in cell.metadata.get("tags", []) for cell in student.cells)
+    assert all(
+        student_copy.SOLUTION_TAG not in cell.metadata.get("tags", []) for cell in student.cells
+    )
     assert [cell.metadata.get("tags") for cell in student.cells[2:]] == [["answer"], ["answer"]]
     for cell in student.cells:
         if cell.cell_type == "code":
@@ -70,16 +72,16 @@ def test_student_copy_removes_solutions_and_outputs():
 def test_student_copy_leaves_the_teacher_notebook_alone():
     teacher = _teacher_notebook()
     before = nbformat.writes(teacher)
-    teaching.student_copy(teacher)
+    student_copy.student_copy(teacher)
     assert nbformat.writes(teacher) == before
-    assert teaching.count_solution_cells(teacher) == 2
+    assert student_copy.count_solution_cells(teacher) == 2
 
 
 def test_student_copy_rejects_non_notebooks():
     with pytest.raises(ValueError, match="version-4 notebook"):
-        teaching.student_copy({"cells": []})
+        student_copy.student_copy({"cells": []})
     with pytest.raises(ValueError, match="version-4 notebook"):
-        teaching.student_copy("notebook.ipynb")
+        student_copy.student_copy("notebook.ipynb")
 
 
 def test_command_writes_student_copy(tmp_path, capsys):
@@ -88,49 +90,49 @@ def test_command_writes_student_copy(tmp_path, capsys):
     output = tmp_path / "out" / "lesson_student.ipynb"
     assert cli.main(["student-copy", str(source), "-o", str(output)]) == 0
     written = nbformat.read(output, as_version=4)
-    assert teaching.count_solution_cells(written) == 0
+    assert student_copy.count_solution_cells(written) == 0
     assert "42" not in nbformat.writes(written)
     assert "2 solution cell(s) removed" in capsys.readouterr().out
     # the teacher's file is unchanged
-    assert teaching.count_solution_cells(nbformat.read(source, as_version=4)) == 2
+    assert student_copy.count_solution_cells(nbformat.read(source, as_version=4)) == 2
 
 
 def test_command_default_output_under_build(tmp_path, monkeypatch):
     monkeypatch.setenv("LFR_BUILD_DIR", str(tmp_path / "build"))
     source = tmp_path / "lesson.ipynb"
     nbformat.write(_teacher_notebook(), source)
-    assert teaching.student_copy_main([str(source)]) == 0
+    assert student_copy.main([str(source)]) == 0
     assert (tmp_path / "build" / "student" / "lesson.ipynb").is_file()
 
 
 def test_command_errors_name_the_file(tmp_path, capsys):
     missing = tmp_path / "nowhere.ipynb"
-    assert teaching.student_copy_main([str(missing)]) == 2
+    assert student_copy.main([str(missing)]) == 2
     assert f"{missing}: no such notebook" in capsys.readouterr().err
     broken = tmp_path / "broken.ipynb"
     broken.write_text("{ this is not json", encoding="utf-8")
-    assert teaching.student_copy_main([str(broken), "-o", str(tmp_path / "x.ipynb")]) == 2
+    assert student_copy.main([str(broken), "-o", str(tmp_path / "x.ipynb")]) == 2
     assert f"{broken}: not a readable notebook" in capsys.readouterr().err
     teacher = tmp_path / "lesson.ipynb"
     nbformat.write(_teacher_notebook(), teacher)
-    assert teaching.student_copy_main([str(teacher), "-o", str(teacher)]) == 2
+    assert student_copy.main([str(teacher), "-o", str(teacher)]) == 2
     assert "refusing to overwrite" in capsys.readouterr().err
-    assert teaching.count_solution_cells(nbformat.read(teacher, as_version=4)) == 2
+    assert student_copy.count_solution_cells(nbformat.read(teacher, as_version=4)) == 2
 
 
 def test_command_notes_a_notebook_without_solutions(tmp_path, capsys):
     source = tmp_path / "plain.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), source)
-    assert teaching.student_copy_main([str(source), "-o", str(tmp_path / "s.ipynb")]) == 0
+    assert student_copy.main([str(source), "-o", str(tmp_path / "s.ipynb")]) == 0
     assert "has no cells tagged 'solution'" in capsys.readouterr().err
 
 
 def test_teaching_notebook_has_four_to_six_solution_cells_and_copies_cleanly():
     teacher = nbformat.read(TEACHING_NOTEBOOK, as_version=4)
-    solutions = teaching.count_solution_cells(teacher)
+    solutions = student_copy.count_solution_cells(teacher)
     assert 4 <= solutions <= 6
-    student = teaching.student_copy(teacher)
-    assert teaching.count_solution_cells(student) == 0
+    student = student_copy.student_copy(teacher)
+    assert student_copy.count_solution_cells(student) == 0
     answers = [cell for cell in student.cells if "answer" in cell.metadata.get("tags", [])]
     assert len(answers) == solutions
 
@@ -140,7 +142,7 @@ SETTINGS = {"threshold 0.60": 1.7e-8, "threshold 0.64": 2e-10}
 
 
 def test_explorer_figure_draws_two_panels():
-    fig = teaching.explorer_figure(
+    fig = plotting.plot_explorer(
         faces_seen=20_000,
         prevalence=1e-4,
         watchlist_size=16_000,
@@ -148,25 +150,25 @@ def test_explorer_figure_draws_two_panels():
         tpir=0.89,
         label="threshold 0.60",
     )
-    left, right = fig.axes
+    left, right = fig
     heights = [patch.get_height() for patch in left.patches]
     # expected true alerts 20,000 * 1e-4 * 0.89 = 1.78; false about 19,998 * 16,000 * 1.7e-8
     assert heights[0] == pytest.approx(1.78)
     assert heights[1] == pytest.approx(19_998 * (1 - (1 - 1.7e-8) ** 16_000), rel=1e-6)
     assert "share true" in right.get_title()
-    plt.close(fig)
+    plt.close(left.figure)
 
 
 def test_overview_figure_has_a_curve_per_setting_and_size():
-    fig = teaching.explorer_overview_figure(
+    fig = plotting.plot_explorer_overview(
         SETTINGS, watchlist_sizes=[1_000, 16_000], faces_seen=20_000, tpir=0.89, prevalence=1e-4
     )
-    left, right = fig.axes
+    left, right = fig
     assert len(left.get_legend().get_texts()) == 4
     assert len(right.get_lines()) == 2
-    plt.close(fig)
+    plt.close(left.figure)
     with pytest.raises(ValueError, match="settings is empty"):
-        teaching.explorer_overview_figure({}, watchlist_sizes=[1], faces_seen=1, tpir=0.9)
+        plotting.plot_explorer_overview({}, watchlist_sizes=[1], faces_seen=1, tpir=0.9)
 
 
 def test_static_only_when_asked_or_without_ipywidgets(monkeypatch):
@@ -211,7 +213,7 @@ def test_teaching_notebook_runs_without_its_solutions():
         if cell.cell_type != "code":
             continue
         stored, loaded = _names(cell.source)
-        if teaching.SOLUTION_TAG in cell.metadata.get("tags", []):
+        if student_copy.SOLUTION_TAG in cell.metadata.get("tags", []):
             defined_in_solutions |= stored
         else:
             defined_elsewhere |= stored

@@ -5,8 +5,9 @@ import json
 import pandas as pd
 import pytest
 
-from lfr_analysis import datapackage
-from lfr_analysis.validation import (
+from lfr_analysis.datasets import manifest
+from lfr_analysis.datasets.dataset import Dataset
+from lfr_analysis.datasets.reader import (
     ChecksumError,
     Column,
     DataValidationError,
@@ -33,12 +34,12 @@ def write(tmp_path, text, name="t.csv"):
 
 def problems_of(path, **kwargs):
     with pytest.raises(DataValidationError) as info:
-        read_table(path, COLUMNS, verify_checksum=False, **kwargs)
+        read_table(path, COLUMNS, **kwargs)
     return info.value.problems
 
 
 def test_good_file_converts_and_keeps_blank_as_missing(tmp_path):
-    frame = read_table(write(tmp_path, GOOD), COLUMNS, verify_checksum=False)
+    frame = read_table(write(tmp_path, GOOD), COLUMNS)
     assert list(frame.columns) == [c.name for c in COLUMNS]
     assert str(frame["faces_seen"].dtype) == "Int64"
     assert frame.loc[0, "faces_seen"] == 100
@@ -116,41 +117,24 @@ def test_extra_checks_receive_file_lines(tmp_path):
 
 def test_checksum_detects_an_edit_and_says_how_to_refresh(tmp_path, monkeypatch):
     path = write(tmp_path, GOOD)
-    resource = {
-        "name": "t",
-        "path": "t.csv",
-        "title": "t",
-        "description": "test",
-        "sources": [{"title": "hand-made", "path": "https://example.org"}],
-        "columns": COLUMNS,
-    }
-    monkeypatch.setattr(datapackage, "declared_resources", lambda: [resource])
-    datapackage.write_datapackage(tmp_path)
-    manifest = json.loads((tmp_path / "datapackage.json").read_text())
-    assert manifest["resources"][0]["schema"] == fields_schema(COLUMNS)
-    assert len(read_table(path, COLUMNS)) == 2
+    dataset = Dataset("t.csv", "t", "t", "test", ({"title": "hand-made", "path": "x"},), COLUMNS)
+    manifest.write_manifest([dataset], tmp_path)
+    written = json.loads((tmp_path / "datapackage.json").read_text())
+    assert written["resources"][0]["schema"] == fields_schema(COLUMNS)
+    assert len(dataset.read(path)) == 2
     path.write_text(GOOD.replace("100", "101"))
     with pytest.raises(ChecksumError, match="lfr-analysis data manifest"):
-        read_table(path, COLUMNS)
+        dataset.read(path)
 
 
 def test_manifest_refuses_undescribed_files(tmp_path, monkeypatch):
     write(tmp_path, GOOD, "stray.csv")
-    monkeypatch.setattr(datapackage, "declared_resources", lambda: [])
     with pytest.raises(ValueError, match="stray.csv"):
-        datapackage.build_manifest(tmp_path)
+        manifest.build_manifest([], tmp_path)
 
 
 def test_manifest_refuses_a_file_declared_twice(tmp_path, monkeypatch):
     write(tmp_path, GOOD, "t.csv")
-    resource = {
-        "name": "t",
-        "path": "t.csv",
-        "title": "t",
-        "description": "test",
-        "sources": [],
-        "columns": COLUMNS,
-    }
-    monkeypatch.setattr(datapackage, "declared_resources", lambda: [resource, resource])
-    with pytest.raises(ValueError, match="more than once.*t.csv"):
-        datapackage.build_manifest(tmp_path)
+    dataset = Dataset("t.csv", "t", "t", "test", (), COLUMNS)
+    with pytest.raises(ValueError, match="more than one dataset.*t.csv"):
+        manifest.build_manifest([dataset, dataset], tmp_path)

@@ -11,7 +11,8 @@ gets the same guarantees:
 * value rules (minimum, maximum, allowed values, required, unique) are checked with a
   `pandera <https://pandera.readthedocs.io>`_ schema built from the same declarations;
 * relations between columns are checked by the loader's own ``extra_checks``;
-* the file's SHA-256 must match ``data/datapackage.json``.
+* the file's checksum is verified by the caller's ``verify`` function (the loaders pass
+  :func:`lfr_analysis.datasets.manifest.verify_checksum`), so this module knows no manifest.
 
 All problems found are reported together in one :class:`DataValidationError`, each naming
 the file, the line (the header is line 1), the column and the value.
@@ -30,6 +31,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from lfr_analysis import paths
+
+__all__ = [
+    "ChecksumError",
+    "Column",
+    "DataValidationError",
+    "LfrDataError",
+    "Problem",
+    "display_name",
+    "fields_schema",
+    "read_table",
+    "split_list",
+]
 
 KINDS = ("int", "float", "str", "date", "bool")
 _INT_PATTERN = re.compile(r"-?[0-9]+")
@@ -141,10 +156,15 @@ def _show(value: object) -> str:
     return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
+def split_list(text) -> list[str]:
+    """Return the items of a semicolon-separated cell (empty list when blank)."""
+    if text is None or text is pd.NA or (isinstance(text, float) and math.isnan(text)):
+        return []
+    return [part.strip() for part in str(text).split(";") if part.strip()]
+
+
 def display_name(path: Path) -> str:
     """Return ``path`` relative to the data folder when inside it, else its name."""
-    from lfr_analysis import paths
-
     path = Path(path)
     try:
         return str(path.resolve().relative_to(paths.data_dir().resolve().parent))
@@ -372,8 +392,8 @@ def read_table(
     columns: list[Column],
     *,
     unique: tuple[str, ...] = (),
-    verify_checksum: bool = True,
     extra_checks: Callable[[pd.DataFrame, str], list[Problem]] | None = None,
+    verify: Callable[[Path, bytes], None] | None = None,
 ) -> pd.DataFrame:
     """Read, convert and validate one of the suite's CSV files.
 
@@ -385,12 +405,13 @@ def read_table(
         The declared columns, in file order.
     unique : tuple of str
         Columns that are (jointly) unique across rows.
-    verify_checksum : bool
-        Check the file's SHA-256 against ``datapackage.json`` in the file's folder.
     extra_checks : callable, optional
         ``extra_checks(frame, file_name) -> list[Problem]`` for rules between columns. It
         receives the converted frame indexed by file line number, so problems can name
         their line (``line=index``).
+    verify : callable, optional
+        ``verify(path, raw_bytes)``, called once the content is valid, e.g. to check the
+        file's checksum; it raises to refuse the file.
 
     Returns
     -------
@@ -402,7 +423,7 @@ def read_table(
     DataValidationError
         Listing every problem found (file, line, column, value, what is wrong).
     ChecksumError
-        When the content is valid but differs from the manifest.
+        Raised by ``verify`` when the content is valid but differs from the manifest.
     """
     path = Path(path)
     name = display_name(path)
@@ -420,10 +441,8 @@ def read_table(
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise DataValidationError(problems)
-    if verify_checksum:
-        from lfr_analysis.datapackage import verify_checksum as _verify
-
-        _verify(path, raw)
+    if verify is not None:
+        verify(path, raw)
     return frame.reset_index(drop=True)
 
 

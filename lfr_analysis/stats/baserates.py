@@ -4,7 +4,7 @@ A face-recognition system that rarely errs *per face* can still be wrong on a la
 of its *alerts*: the two rates have different denominators, and which one is larger depends
 on how many of the faces seen belong to people on the watchlist (the prevalence). This
 module holds the small, exact formulas behind that point, used by the teaching notebook
-(``06_teaching_base_rates``) and by :mod:`lfr_analysis.simulate`.
+(``06_teaching_base_rates``) and by :mod:`lfr_analysis.stats.simulate`.
 
 Vocabulary (ISO/IEC 19795-1, NIST FRVT 1:N):
 
@@ -33,94 +33,24 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
+from lfr_analysis.stats import checks
+
+__all__ = [
+    "SCALINGS",
+    "expected_alerts",
+    "false_alert_share",
+    "false_match_rate_from_fpir",
+    "fpir_from_false_match_rate",
+    "implied_prevalence",
+    "natural_frequencies",
+    "per_face_vs_per_alert",
+    "pooled_false_match_rate",
+    "precision",
+    "prevalence_for_precision",
+    "scale_fpir",
+]
+
 SCALINGS = ("exact", "linear")
-
-
-# ---------------------------------------------------------------------------- checks
-
-
-def _as_float_array(name: str, value) -> np.ndarray:
-    """Return ``value`` as a float array, refusing missing values and text."""
-    if isinstance(value, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
-        try:
-            array = value.to_numpy(dtype=float, na_value=np.nan)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{name}: values must be numbers ({error})") from None
-    else:
-        try:
-            array = np.asarray(value, dtype=float)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{name}: values must be numbers ({error})") from None
-    if array.size == 0:
-        raise ValueError(f"{name}: no values given")
-    missing = np.flatnonzero(np.isnan(array.ravel()))
-    if missing.size:
-        raise ValueError(f"{name}: missing value (NaN) at position {missing[0]}")
-    return array
-
-
-def _first_bad(name: str, array: np.ndarray, bad: np.ndarray, expectation: str) -> None:
-    positions = np.flatnonzero(np.asarray(bad).ravel())
-    if positions.size:
-        where = int(positions[0])
-        value = float(array.ravel()[where])
-        shown = str(int(value)) if value.is_integer() else repr(value)
-        at = f" at position {where}" if array.ndim else ""
-        raise ValueError(f"{name} must be {expectation}; got {shown}{at}")
-
-
-def check_probability(name: str, value) -> np.ndarray:
-    """Return ``value`` as a float array after checking every entry is in [0, 1].
-
-    Parameters
-    ----------
-    name : str
-        Argument name used in the error message.
-    value : float or array-like
-        The probabilities.
-
-    Returns
-    -------
-    numpy.ndarray
-        The values as floats (0-d for a scalar).
-
-    Raises
-    ------
-    ValueError
-        On a missing value, text, or a value outside [0, 1].
-    """
-    array = _as_float_array(name, value)
-    _first_bad(name, array, (array < 0) | (array > 1), "a probability between 0 and 1")
-    return array
-
-
-def check_count(name: str, value, *, minimum: int = 0) -> np.ndarray:
-    """Return ``value`` as an int64 array after checking it holds whole numbers >= ``minimum``.
-
-    Parameters
-    ----------
-    name : str
-        Argument name used in the error message.
-    value : int or array-like
-        The counts.
-    minimum : int, optional
-        Smallest allowed value (default 0).
-
-    Returns
-    -------
-    numpy.ndarray
-        The values as ``int64`` (0-d for a scalar).
-
-    Raises
-    ------
-    ValueError
-        On a missing value, text, a fraction or a value below ``minimum``.
-    """
-    array = _as_float_array(name, value)
-    _first_bad(name, array, ~np.isfinite(array), "finite")
-    _first_bad(name, array, array != np.floor(array), "a whole number")
-    _first_bad(name, array, array < minimum, f"at least {minimum}")
-    return array.astype(np.int64)
 
 
 def _check_scaling(scaling: str) -> None:
@@ -159,11 +89,11 @@ def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str
         On invalid input, or when linear scaling would give a probability above 1.
     """
     _check_scaling(scaling)
-    fmr = check_probability("false_match_rate", false_match_rate)
-    size = check_count("watchlist_size", watchlist_size)
+    fmr = checks.probability("false_match_rate", false_match_rate)
+    size = checks.count("watchlist_size", watchlist_size)
     if scaling == "linear":
         fpir = size * fmr
-        _first_bad("fpir", fpir, fpir > 1, "at most 1 under linear scaling (use 'exact')")
+        checks.refuse_where("fpir", fpir, fpir > 1, "at most 1 under linear scaling (use 'exact')")
     else:
         with np.errstate(divide="ignore"):
             fpir = -np.expm1(size * np.log1p(-fmr))
@@ -187,8 +117,8 @@ def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = "exact"):
     float or numpy.ndarray
     """
     _check_scaling(scaling)
-    rate = check_probability("fpir", fpir)
-    size = check_count("watchlist_size", watchlist_size, minimum=1)
+    rate = checks.probability("fpir", fpir)
+    size = checks.count("watchlist_size", watchlist_size, minimum=1)
     if scaling == "linear":
         fmr = rate / size
     else:
@@ -228,11 +158,11 @@ def scale_fpir(fpir, from_watchlist_size, to_watchlist_size, *, scaling: str = "
 
 
 def _alert_parts(prevalence, tpir, fpir) -> tuple[np.ndarray, np.ndarray]:
-    pi = check_probability("prevalence", prevalence)
-    true_part = pi * check_probability("tpir", tpir)
-    false_part = (1 - pi) * check_probability("fpir", fpir)
+    pi = checks.probability("prevalence", prevalence)
+    true_part = pi * checks.probability("tpir", tpir)
+    false_part = (1 - pi) * checks.probability("fpir", fpir)
     true_part, false_part = np.broadcast_arrays(true_part, false_part)
-    _first_bad(
+    checks.refuse_where(
         "prevalence * tpir + (1 - prevalence) * fpir",
         true_part + false_part,
         (true_part + false_part) == 0,
@@ -310,12 +240,12 @@ def prevalence_for_precision(precision_value, tpir, fpir):
     >>> round(precision(p, 0.9, 1e-4), 12)
     0.5
     """
-    share = check_probability("precision_value", precision_value)
-    _first_bad("precision_value", share, share == 1, "below 1 (precision 1 needs fpir 0)")
-    hit = check_probability("tpir", tpir)
-    false_rate = check_probability("fpir", fpir)
+    share = checks.probability("precision_value", precision_value)
+    checks.refuse_where("precision_value", share, share == 1, "below 1 (precision 1 needs fpir 0)")
+    hit = checks.probability("tpir", tpir)
+    false_rate = checks.probability("fpir", fpir)
     denominator = hit * (1 - share) + share * false_rate
-    _first_bad(
+    checks.refuse_where(
         "tpir * (1 - precision) + precision * fpir", denominator, denominator == 0, "above 0"
     )
     return _scalar_or_array(share * false_rate / denominator)
@@ -337,10 +267,10 @@ def expected_alerts(faces_seen, prevalence, tpir, fpir) -> pd.DataFrame:
         One row per deployment: ``faces_seen``, ``watchlisted_faces``, ``true_alerts``,
         ``false_alerts``, ``alerts`` (expected values, not rounded).
     """
-    faces = check_count("faces_seen", faces_seen)
-    pi = check_probability("prevalence", prevalence)
-    hit = check_probability("tpir", tpir)
-    false_rate = check_probability("fpir", fpir)
+    faces = checks.count("faces_seen", faces_seen)
+    pi = checks.probability("prevalence", prevalence)
+    hit = checks.probability("tpir", tpir)
+    false_rate = checks.probability("fpir", fpir)
     faces, pi, hit, false_rate = np.broadcast_arrays(faces, pi, hit, false_rate)
     watchlisted = faces * pi
     true_alerts = watchlisted * hit
@@ -377,9 +307,9 @@ def natural_frequencies(faces_seen: int = 1_000_000, *, prevalence, tpir, fpir) 
     """
     values = {"prevalence": prevalence, "tpir": tpir, "fpir": fpir}
     for name, value in values.items():
-        if np.ndim(check_probability(name, value)) != 0:
+        if np.ndim(checks.probability(name, value)) != 0:
             raise ValueError(f"{name} must be a single number here; got {value!r}")
-    faces = float(check_count("faces_seen", faces_seen))
+    faces = float(checks.count("faces_seen", faces_seen))
     watchlisted = faces * float(prevalence)
     others = faces - watchlisted
     return pd.DataFrame(
@@ -417,9 +347,9 @@ def per_face_vs_per_alert(faces_seen, alerts, false_alerts, *, alpha: float = 0.
         ``denominator``, ``estimate``, ``lower``, ``upper``, ``one_in`` (``1 / estimate``),
         ``method`` and ``conf_level``.
     """
-    faces = int(check_count("faces_seen", faces_seen, minimum=1))
-    n_alerts = int(check_count("alerts", alerts, minimum=1))
-    n_false = int(check_count("false_alerts", false_alerts))
+    faces = int(checks.count("faces_seen", faces_seen, minimum=1))
+    n_alerts = int(checks.count("alerts", alerts, minimum=1))
+    n_false = int(checks.count("false_alerts", false_alerts))
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
     if n_false > n_alerts:
@@ -467,9 +397,9 @@ def implied_prevalence(true_alerts, faces_seen, tpir, *, alpha: float = 0.05) ->
     pandas.Series
         ``estimate``, ``lower``, ``upper``, ``tpir``, ``method``, ``conf_level``.
     """
-    hits = int(check_count("true_alerts", true_alerts))
-    faces = int(check_count("faces_seen", faces_seen, minimum=1))
-    rate = float(check_probability("tpir", tpir))
+    hits = int(checks.count("true_alerts", true_alerts))
+    faces = int(checks.count("faces_seen", faces_seen, minimum=1))
+    rate = float(checks.probability("tpir", tpir))
     if rate == 0:
         raise ValueError("tpir must be above 0 to imply a prevalence")
     if hits > faces:
@@ -514,9 +444,9 @@ def pooled_false_match_rate(
         ``false_alerts``, ``comparisons``, ``estimate``, ``lower``, ``upper``, ``method``,
         ``conf_level``.
     """
-    false_counts = check_count("false_alerts", false_alerts)
-    faces = check_count("faces_seen", faces_seen)
-    sizes = check_count("watchlist_size", watchlist_size)
+    false_counts = checks.count("false_alerts", false_alerts)
+    faces = checks.count("faces_seen", faces_seen)
+    sizes = checks.count("watchlist_size", watchlist_size)
     if not (false_counts.shape == faces.shape == sizes.shape):
         raise ValueError(
             "false_alerts, faces_seen and watchlist_size must have the same length; got "

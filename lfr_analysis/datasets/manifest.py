@@ -1,10 +1,11 @@
 """The data manifest: ``data/datapackage.json`` (a Frictionless Data Package).
 
-Each topic module that owns a data file declares it in a module-level ``DATA_RESOURCES``
-list; :func:`write_datapackage` gathers them from :data:`RESOURCE_MODULES`, adds each
-file's size and SHA-256, and writes the manifest. Loaders call :func:`verify_checksum`
-(through :func:`lfr_analysis.validation.read_table`) so a file edited by hand, or a
-regenerated file whose manifest was not refreshed, is caught. Refresh with::
+Each data file is declared once, by a :class:`~lfr_analysis.datasets.dataset.Dataset` in
+its own module of :mod:`lfr_analysis.datasets`; :func:`build_manifest` turns the declared
+datasets (the registry, :data:`lfr_analysis.datasets.REGISTRY`) into the manifest, adding
+each file's size and SHA-256. Loaders verify a file against it with
+:func:`verify_checksum`, so a file edited by hand, or a regenerated file whose manifest
+was not refreshed, is caught. Refresh with::
 
     lfr-analysis data manifest
 """
@@ -12,23 +13,25 @@ regenerated file whose manifest was not refreshed, is caught. Refresh with::
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from lfr_analysis import paths
-from lfr_analysis.validation import ChecksumError, fields_schema
+from lfr_analysis.datasets.reader import ChecksumError, fields_schema
+
+__all__ = [
+    "MANIFEST_NAME",
+    "build_manifest",
+    "citation",
+    "manifest_path",
+    "read_manifest",
+    "sha256_of",
+    "verify_checksum",
+    "write_manifest",
+]
 
 MANIFEST_NAME = "datapackage.json"
-
-#: Modules whose ``DATA_RESOURCES`` describe files in ``data/``.
-RESOURCE_MODULES = (
-    "lfr_analysis.data",
-    "lfr_analysis.predictions",
-    "lfr_analysis.arrests",
-    "lfr_analysis.claims",
-)
 
 LICENCE_NOTE = (
     "The data files are facts transcribed from the cited public sources and remain under "
@@ -59,68 +62,64 @@ def manifest_path(data_folder: Path | None = None) -> Path:
     return Path(data_folder or paths.data_dir()) / MANIFEST_NAME
 
 
-def declared_resources() -> list[dict]:
-    """Return every ``DATA_RESOURCES`` entry of the modules that exist, in module order."""
-    resources = []
-    for module_name in RESOURCE_MODULES:
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
-        resources.extend(getattr(module, "DATA_RESOURCES", []))
-    return resources
-
-
-def _resource_entry(resource: dict, folder: Path) -> dict:
-    file = folder / resource["path"]
+def _resource_entry(dataset, folder: Path) -> dict:
+    file = folder / dataset.file
     data = file.read_bytes()
     return {
-        "name": resource["name"],
-        "path": resource["path"],
-        "title": resource["title"],
-        "description": resource["description"],
+        "name": dataset.name,
+        "path": dataset.file,
+        "title": dataset.title,
+        "description": dataset.description,
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "bytes": len(data),
         "hash": f"sha256:{sha256_of(data)}",
-        "sources": resource["sources"],
+        "sources": list(dataset.sources),
         "licenses": PACKAGE_META["licenses"],
-        "schema": fields_schema(resource["columns"]),
+        "schema": fields_schema(dataset.columns),
     }
 
 
-def build_manifest(data_folder: Path | None = None) -> dict:
-    """Return the manifest for the files in ``data_folder`` as a dict.
+def build_manifest(datasets: Iterable, data_folder: Path | None = None) -> dict:
+    """Return the manifest of ``datasets`` for the files in ``data_folder`` as a dict.
+
+    Parameters
+    ----------
+    datasets : iterable of Dataset
+        The declared data files, in manifest order (normally the registry's values).
+    data_folder : pathlib.Path, optional
+        Where the files are (default: the data folder).
 
     Raises
     ------
     ValueError
-        When a CSV file in the folder is described by no module, or a described file is
-        missing: every data file must carry its description and citation.
+        When a CSV file in the folder is declared by no dataset, a file is declared twice,
+        or a declared file is missing: every data file must carry its description and
+        citation.
     """
     folder = Path(data_folder or paths.data_dir())
-    resources = declared_resources()
-    declared = {r["path"] for r in resources}
-    if len(declared) != len(resources):
-        twice = sorted(
-            {r["path"] for r in resources if [x["path"] for x in resources].count(r["path"]) > 1}
-        )
-        raise ValueError(f"data files declared more than once in DATA_RESOURCES: {twice}")
-    undeclared = sorted(p.name for p in folder.glob("*.csv") if p.name not in declared)
+    datasets = list(datasets)
+    files = [d.file for d in datasets]
+    twice = sorted({f for f in files if files.count(f) > 1})
+    if twice:
+        raise ValueError(f"data files declared by more than one dataset: {twice}")
+    undeclared = sorted(p.name for p in folder.glob("*.csv") if p.name not in files)
     if undeclared:
         raise ValueError(
-            f"data files with no DATA_RESOURCES entry (add one in their module): {undeclared}"
+            "data files declared by no dataset (add a module to lfr_analysis.datasets): "
+            f"{undeclared}"
         )
-    missing = sorted(p for p in declared if not (folder / p).is_file())
+    missing = sorted(f for f in files if not (folder / f).is_file())
     if missing:
         raise ValueError(f"declared data files not found in {folder.name}/: {missing}")
-    return {**PACKAGE_META, "resources": [_resource_entry(r, folder) for r in resources]}
+    return {**PACKAGE_META, "resources": [_resource_entry(d, folder) for d in datasets]}
 
 
-def write_datapackage(data_folder: Path | None = None) -> Path:
-    """Write ``datapackage.json`` for the data folder; return its path."""
-    manifest = build_manifest(data_folder)
+def write_manifest(datasets: Iterable, data_folder: Path | None = None) -> Path:
+    """Write ``datapackage.json`` for ``datasets`` in the data folder; return its path."""
+    manifest = build_manifest(datasets, data_folder)
     target = manifest_path(data_folder)
     target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
@@ -136,7 +135,7 @@ def read_manifest(data_folder: Path | None = None) -> dict:
     return json.loads(target.read_text(encoding="utf-8"))
 
 
-def resource_for(path: Path) -> dict:
+def _resource_for(path: Path) -> dict:
     """Return the manifest entry of the data file at ``path``."""
     path = Path(path)
     manifest = read_manifest(path.parent)
@@ -144,8 +143,8 @@ def resource_for(path: Path) -> dict:
         if resource["path"] == path.name:
             return resource
     raise ChecksumError(
-        f"{path.parent.name}/{path.name} is not listed in {MANIFEST_NAME}; declare it in its "
-        "module's DATA_RESOURCES and run 'lfr-analysis data manifest'"
+        f"{path.parent.name}/{path.name} is not listed in {MANIFEST_NAME}; declare it in a "
+        "module of lfr_analysis.datasets and run 'lfr-analysis data manifest'"
     )
 
 
@@ -166,7 +165,7 @@ def verify_checksum(path: Path, data: bytes | None = None) -> None:
     """
     path = Path(path)
     data = path.read_bytes() if data is None else data
-    expected = resource_for(path)["hash"].removeprefix("sha256:")
+    expected = _resource_for(path)["hash"].removeprefix("sha256:")
     actual = sha256_of(data)
     if actual != expected:
         raise ChecksumError(
@@ -181,4 +180,4 @@ def verify_checksum(path: Path, data: bytes | None = None) -> None:
 
 def citation(file_name: str, data_folder: Path | None = None) -> list[dict]:
     """Return the ``sources`` (title and URL) recorded for a data file."""
-    return resource_for(Path(data_folder or paths.data_dir()) / file_name)["sources"]
+    return _resource_for(Path(data_folder or paths.data_dir()) / file_name)["sources"]

@@ -4,7 +4,7 @@ A deployment is modelled as ``faces_seen`` independent faces. Each face belongs 
 watchlisted person with probability ``prevalence``. A watchlisted face raises a true alert
 with probability ``true_positive_rate`` (TPIR); any other face raises a false alert with
 probability ``fpir = 1 - (1 - false_match_rate) ** watchlist_size`` (see
-:mod:`lfr_analysis.baserates`). So, per deployment::
+:mod:`lfr_analysis.stats.baserates`). So, per deployment::
 
     watchlisted_faces ~ Binomial(faces_seen, prevalence)
     true_alerts       ~ Binomial(watchlisted_faces, true_positive_rate)
@@ -25,13 +25,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lfr_analysis.baserates import (
-    check_count,
-    check_probability,
-    expected_alerts,
-    fpir_from_false_match_rate,
-    precision,
-)
+from lfr_analysis.stats import checks
+from lfr_analysis.stats.baserates import expected_alerts, fpir_from_false_match_rate, precision
+
+__all__ = [
+    "SIMULATED_COLUMNS",
+    "compare_settings",
+    "replicate_totals",
+    "simulate_deployments",
+    "simulate_record",
+]
 
 SIMULATED_COLUMNS = (
     "faces_seen",
@@ -126,11 +129,11 @@ def simulate_deployments(
     _check_rng(rng)
     parameters = _broadcast(
         {
-            "faces_seen": check_count("faces_seen", faces_seen),
-            "prevalence": check_probability("prevalence", prevalence),
-            "watchlist_size": check_count("watchlist_size", watchlist_size),
-            "false_match_rate": check_probability("false_match_rate", false_match_rate),
-            "true_positive_rate": check_probability("true_positive_rate", true_positive_rate),
+            "faces_seen": checks.count("faces_seen", faces_seen),
+            "prevalence": checks.probability("prevalence", prevalence),
+            "watchlist_size": checks.count("watchlist_size", watchlist_size),
+            "false_match_rate": checks.probability("false_match_rate", false_match_rate),
+            "true_positive_rate": checks.probability("true_positive_rate", true_positive_rate),
         },
         n_deployments,
     )
@@ -205,11 +208,11 @@ def simulate_record(
         raise ValueError(f"n_replicates must be a whole number; got {n_replicates!r}")
     if n_replicates < 1:
         raise ValueError(f"n_replicates must be at least 1; got {n_replicates!r}")
-    faces = check_count("faces_seen", deployments["faces_seen"])
+    faces = checks.count("faces_seen", deployments["faces_seen"])
     sizes = (
-        check_count("watchlist_size", deployments["watchlist_size"])
+        checks.count("watchlist_size", deployments["watchlist_size"])
         if watchlist_size is None
-        else np.full(len(deployments), check_count("watchlist_size", watchlist_size))
+        else np.full(len(deployments), checks.count("watchlist_size", watchlist_size))
     )
     for name, value in {
         "prevalence": prevalence,
@@ -300,7 +303,7 @@ def compare_settings(
     _check_rng(rng)
     if not settings:
         raise ValueError("settings is empty: give at least one name -> false_match_rate")
-    sizes = np.atleast_1d(check_count("watchlist_sizes", watchlist_sizes))
+    sizes = np.atleast_1d(checks.count("watchlist_sizes", watchlist_sizes))
     rows = []
     for name, false_match_rate in settings.items():
         for size in sizes:

@@ -18,7 +18,9 @@ differs from what the sources give.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import os
 import sys
 import urllib.request
@@ -26,8 +28,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from lfr_analysis import data, paths
-from lfr_analysis.sources import met
+from lfr_analysis import datasets, paths
+from lfr_analysis.datasets import deployments, met_secondary_rows, other_deployments
+from lfr_analysis.datasets.sources import SOURCE_DOCUMENTS, SourceDocument, find_document_file
+from lfr_analysis.rebuild import assemble, met_pdf
+
+__all__ = [
+    "build_text",
+    "fetch",
+    "import_reference",
+    "main",
+    "parse_sources",
+    "reference_dir",
+    "row_diff",
+]
 
 USER_AGENT = "lfr-analysis/0.1 (research use; Python urllib)"
 REFERENCE_FILE = "deployments_secondary_and_other.csv"
@@ -62,7 +76,7 @@ def fetch(dest: Path, opener=None) -> list[str]:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     report = []
-    for document in met.SOURCE_DOCUMENTS:
+    for document in SOURCE_DOCUMENTS:
         target = dest / document.file_names[0]
         request = urllib.request.Request(document.url, headers={"User-Agent": USER_AGENT})
         try:
@@ -88,7 +102,7 @@ def fetch(dest: Path, opener=None) -> list[str]:
 # ------------------------------------------------------------------------------- build
 
 
-def parse_sources(folder: Path) -> list[tuple[met.SourceDocument, met.ParsedDocument]]:
+def parse_sources(folder: Path) -> list[tuple[SourceDocument, met_pdf.ParsedDocument]]:
     """Parse every known Met PDF found in ``folder``.
 
     Raises
@@ -98,14 +112,14 @@ def parse_sources(folder: Path) -> list[tuple[met.SourceDocument, met.ParsedDocu
     """
     folder = Path(folder)
     parsed = []
-    for document in met.SOURCE_DOCUMENTS:
-        path = met.find_document_file(document, folder)
+    for document in SOURCE_DOCUMENTS:
+        path = find_document_file(document, folder)
         if path is None:
             raise FileNotFoundError(
                 f"{folder}: none of {list(document.file_names)} found; run "
                 "'lfr-analysis data fetch' or pass --sources DIR"
             )
-        parsed.append((document, met.parse_pdf(path)))
+        parsed.append((document, met_pdf.parse_pdf(path)))
     return parsed
 
 
@@ -119,14 +133,14 @@ def build_text(sources: Path, log=print) -> str:
     log : callable
         Receives one line per PDF: rows read and whether it is a known version.
     """
-    secondary = data.load_secondary_rows()
+    secondary = met_secondary_rows.load()
     documents = parse_sources(sources)
     for source, document in documents:
         known = source.known_versions.get(document.sha256)
         version = f"known version ({known[0]})" if known else f"NEW VERSION {document.sha256}"
         log(f"{document.file_name}: {len(document.rows)} rows, {version}")
-    frame = data.build_deployments(documents, secondary)
-    return data.table_text(frame)
+    frame = assemble.build_deployments(documents, secondary)
+    return assemble.table_text(frame)
 
 
 def row_diff(committed: str, rebuilt: str, key: str = "deployment_id") -> list[str]:
@@ -152,9 +166,6 @@ def row_diff(committed: str, rebuilt: str, key: str = "deployment_id") -> list[s
 
 
 def _rows_by_key(text: str, key: str) -> dict[str, dict[str, str]]:
-    import csv
-    import io
-
     reader = csv.DictReader(io.StringIO(text))
     return {row.get(key, ""): row for row in reader}
 
@@ -189,8 +200,6 @@ def import_reference(reference: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     ValueError
         When a count is not a whole number, naming the file, line and column.
     """
-    import csv
-
     reference = Path(reference)
     with reference.open(encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
@@ -200,8 +209,8 @@ def import_reference(reference: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             secondary.append(_secondary_record(record, reference.name, line))
         else:
             other.append(_other_record(record, reference.name, line))
-    secondary_frame = data.typed_frame(secondary, data.SECONDARY_ROW_COLUMNS)
-    other_frame = data.typed_frame(other, data.OTHER_DEPLOYMENT_COLUMNS)
+    secondary_frame = assemble.typed_frame(secondary, met_secondary_rows.COLUMNS)
+    other_frame = assemble.typed_frame(other, other_deployments.COLUMNS)
     return secondary_frame, other_frame
 
 
@@ -214,11 +223,11 @@ def _whole(text: str, name: str, column: str, line: int) -> int | None:
     return int(value)
 
 
-_SECONDARY_COUNTS = data.SECONDARY_COUNT_COLUMNS
+_SECONDARY_COUNTS = met_secondary_rows.COUNT_COLUMNS
 
 
 def _secondary_record(record: dict, name: str, line: int) -> dict:
-    row = {c.name: (record.get(c.name) or None) for c in data.SECONDARY_ROW_COLUMNS}
+    row = {c.name: (record.get(c.name) or None) for c in met_secondary_rows.COLUMNS}
     for column in _SECONDARY_COUNTS:
         row[column] = _whole(record[column], name, column, line)
     return row
@@ -251,12 +260,12 @@ _OTHER_COUNTS = {
 
 
 def _other_record(record: dict, name: str, line: int) -> dict:
-    row = {c.name: None for c in data.OTHER_DEPLOYMENT_COLUMNS}
+    row = {c.name: None for c in other_deployments.COLUMNS}
     for target, column in _OTHER_COUNTS.items():
         row[target] = _whole(record[column], name, column, line)
     for column in ("force", "location", "borough", "borough_basis", "purpose", "source_url"):
         row[column] = record[column] or None
-    row["borough"] = data.BOROUGH_ALIASES.get(row["borough"], row["borough"])
+    row["borough"] = assemble.BOROUGH_ALIASES.get(row["borough"], row["borough"])
     reported = record["date"]
     full_day = len(reported) == 10
     kind = record["source_type"]
@@ -325,9 +334,7 @@ def main(argv: list[str]) -> int:
             return _build(args.sources or paths.sources_dir(), check=args.check)
         if args.command == "import-reference":
             return _import_reference(args.reference or reference_dir() / REFERENCE_FILE)
-        from lfr_analysis.datapackage import write_datapackage
-
-        print(f"wrote {write_datapackage().name}")
+        print(f"wrote {datasets.write_manifest().name}")
         return 0
     except (OSError, ValueError) as err:
         print(f"lfr-analysis data {args.command}: {err}", file=sys.stderr)
@@ -336,14 +343,14 @@ def main(argv: list[str]) -> int:
 
 def _build(sources: Path, check: bool) -> int:
     rebuilt = build_text(sources)
-    target = paths.data_dir() / data.DEPLOYMENTS_FILE
+    target = deployments.DATASET.path()
     committed = target.read_text(encoding="utf-8") if target.is_file() else ""
     if check:
         if committed == rebuilt:
-            print(f"{data.DEPLOYMENTS_FILE} matches the sources in {sources}")
+            print(f"{deployments.FILE} matches the sources in {sources}")
             return 0
         differences = row_diff(committed, rebuilt)
-        print(f"{data.DEPLOYMENTS_FILE} differs from the sources in {sources}:")
+        print(f"{deployments.FILE} differs from the sources in {sources}:")
         for line in differences:
             print(f"  {line}")
         return 1
@@ -357,10 +364,10 @@ def _import_reference(reference: Path) -> int:
     secondary, other = import_reference(reference)
     folder = paths.data_dir()
     for frame, name in (
-        (secondary, data.SECONDARY_ROWS_FILE),
-        (other, data.OTHER_DEPLOYMENTS_FILE),
+        (secondary, met_secondary_rows.FILE),
+        (other, other_deployments.FILE),
     ):
-        (folder / name).write_text(data.table_text(frame), encoding="utf-8", newline="")
+        (folder / name).write_text(assemble.table_text(frame), encoding="utf-8", newline="")
         print(f"wrote {name} ({len(frame)} rows)")
     print("now run 'lfr-analysis data build' and 'lfr-analysis data manifest'")
     return 0

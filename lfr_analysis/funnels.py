@@ -1,0 +1,251 @@
+"""Deployments against exact Poisson limits: funnel plots and cumulative O/E.
+
+:func:`funnel_data` gives each deployment (or group) its O/E against the expected count E
+under a reference (:mod:`lfr_analysis.predictions`), exact one-sided p-values adjusted for
+multiple testing, and the exact funnel limits (:func:`funnel_limits`) to draw them against
+(:func:`lfr_analysis.plotting.plot_funnel`). :func:`cumulative_oe` follows observed and
+expected false alerts over time against the exact range the reference allows
+(:func:`lfr_analysis.plotting.plot_cumulative_oe`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.rates import confint_poisson
+
+from lfr_analysis.predictions import (
+    Reference,
+    _check_columns,
+    _prepare,
+    _reference_rate,
+)
+
+__all__ = ["cumulative_oe", "funnel_data", "funnel_limits"]
+
+
+def funnel_limits(expected, probs=(0.001, 0.025, 0.975, 0.999)) -> pd.DataFrame:
+    """Exact Poisson control limits for O/E at each expected count (Spiegelhalter 2005).
+
+    Parameters
+    ----------
+    expected : array_like
+        Expected counts E > 0 at which to compute the limits.
+    probs : sequence of float
+        Quantiles; the defaults give 99.8% and 95% two-sided limits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: ``expected``, ``prob``, ``count_step`` (the exact quantile
+        ``poisson.ppf(prob, E)``), ``count_interpolated`` (the quantile minus the fraction
+        that makes the limit continuous in E, clipped at 0), and the same two divided by E
+        (``ratio_step``, ``ratio_interpolated``).
+    """
+    grid = np.asarray(expected, dtype=float)
+    if grid.ndim != 1 or grid.size == 0 or np.any(~(grid > 0)):
+        raise ValueError("expected must be a non-empty 1-D array of positive numbers")
+    frames = []
+    for prob in probs:
+        if not 0 < prob < 1:
+            raise ValueError(f"probs must be in (0, 1), got {prob!r}")
+        step = stats.poisson.ppf(prob, grid)
+        below = stats.poisson.cdf(step - 1, grid)
+        at = stats.poisson.cdf(step, grid)
+        fraction = (at - prob) / (at - below)
+        interpolated = np.clip(step - fraction, 0, None)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "expected": grid,
+                    "prob": prob,
+                    "count_step": step,
+                    "count_interpolated": interpolated,
+                    "ratio_step": step / grid,
+                    "ratio_interpolated": interpolated / grid,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _flag(observed, expected):
+    upper_998 = stats.poisson.ppf(0.999, expected)
+    upper_95 = stats.poisson.ppf(0.975, expected)
+    lower_95 = stats.poisson.ppf(0.025, expected)
+    lower_998 = stats.poisson.ppf(0.001, expected)
+    return np.select(
+        [
+            observed > upper_998,
+            observed > upper_95,
+            observed < lower_998,
+            observed < lower_95,
+        ],
+        ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
+        default="within",
+    )
+
+
+def funnel_data(
+    deployments: pd.DataFrame,
+    reference: Reference,
+    *,
+    by: str = "deployment_id",
+    scaling: str = "linear",
+    adjust: str = "holm",
+    alpha: float = 0.05,
+    allow_threshold_mismatch: bool = False,
+    missing: str = "error",
+    probs=(0.001, 0.025, 0.975, 0.999),
+    n_grid: int = 200,
+    faces: str = "faces_seen",
+    false_alerts: str = "false_alerts",
+    watchlist: str = "watchlist_size",
+    threshold: str = "threshold",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Points and exact limits for a funnel plot of O/E against E.
+
+    Each unit (deployment by default, or a group such as a month) gets O, E, O/E, its exact
+    one-sided p-values ``p_more`` = P(X >= O) and ``p_fewer`` = P(X <= O), the same adjusted
+    for multiple testing across units (``statsmodels.stats.multitest.multipletests``), a
+    ``flag`` from the exact (step) limits and ``flag_adjusted`` from the adjusted p-values.
+    For a zero-event reference E is at its upper bound (``expected_basis`` says so).
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+    reference : Reference
+    by : str
+        Unit of the funnel (pooled within units).
+    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
+    adjust : str
+        ``multipletests`` method, e.g. ``"holm"`` or ``"fdr_bh"``.
+    probs : sequence of float
+        Quantiles of the limits.
+    n_grid : int
+        Points of the limit curves.
+    faces, false_alerts, watchlist, threshold : str
+        Column names.
+
+    Returns
+    -------
+    points, limits : pandas.DataFrame
+        ``limits`` as from :func:`funnel_limits` over the range of E.
+    """
+    cols = (faces, false_alerts, watchlist, threshold, by)
+    frame, excluded = _prepare(
+        deployments,
+        reference,
+        scaling=scaling,
+        alpha=alpha,
+        allow_threshold_mismatch=allow_threshold_mismatch,
+        missing=missing,
+        cols=cols,
+    )
+    _check_columns(frame, [by])
+    if not isinstance(n_grid, int) or n_grid < 2:
+        raise ValueError(f"n_grid must be an integer >= 2, got {n_grid!r}")
+    units = frame.groupby(by, sort=True).agg(
+        observed=("_observed", "sum"), expected=("_expected", "sum"), faces_seen=("_faces", "sum")
+    )
+    units = units.loc[units["expected"] > 0].reset_index()
+    if units.empty:
+        raise ValueError("no unit has a positive expected count")
+    observed, expected = units["observed"].to_numpy(), units["expected"].to_numpy()
+    units["ratio"] = observed / expected
+    units["p_more"] = stats.poisson.sf(observed - 1, expected)
+    units["p_fewer"] = stats.poisson.cdf(observed, expected)
+    units["p_more_adj"] = multipletests(units["p_more"], alpha=alpha, method=adjust)[1]
+    units["p_fewer_adj"] = multipletests(units["p_fewer"], alpha=alpha, method=adjust)[1]
+    units["flag"] = _flag(observed, expected)
+    units["flag_adjusted"] = np.select(
+        [units["p_more_adj"] < alpha, units["p_fewer_adj"] < alpha],
+        [f"more than predicted ({adjust})", f"fewer than predicted ({adjust})"],
+        default="not flagged",
+    )
+    _, basis = _reference_rate(reference, alpha)
+    units["expected_basis"] = basis
+    units["n_excluded"] = excluded
+    low, high = expected.min(), expected.max()
+    grid = np.geomspace(low / 2, high * 2, n_grid) if high > low else np.array([low / 2, low * 2])
+    return units, funnel_limits(grid, probs)
+
+
+def cumulative_oe(
+    deployments: pd.DataFrame,
+    reference: Reference,
+    *,
+    order_by: str = "date",
+    scaling: str = "linear",
+    alpha: float = 0.05,
+    allow_threshold_mismatch: bool = False,
+    missing: str = "error",
+    faces: str = "faces_seen",
+    false_alerts: str = "false_alerts",
+    watchlist: str = "watchlist_size",
+    threshold: str = "threshold",
+    id_column: str = "deployment_id",
+) -> pd.DataFrame:
+    """Cumulative observed and expected false alerts over time, with exact limits.
+
+    Returns one row per deployment in ``order_by`` order (ties by ``id_column``):
+    ``cum_observed``, ``cum_expected``, ``cum_ratio`` with its Garwood interval, and the
+    exact Poisson range of the cumulative count if the reference held
+    (``expected_lower``/``expected_upper`` = quantiles alpha/2 and 1 - alpha/2 of
+    Poisson(cum_expected)). The limits are pointwise, not simultaneous.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+    reference : Reference
+    order_by : str
+        Time column.
+    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
+    faces, false_alerts, watchlist, threshold, id_column : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    cols = (faces, false_alerts, watchlist, threshold, id_column)
+    frame, _ = _prepare(
+        deployments,
+        reference,
+        scaling=scaling,
+        alpha=alpha,
+        allow_threshold_mismatch=allow_threshold_mismatch,
+        missing=missing,
+        cols=cols,
+    )
+    sort_keys = [order_by] + ([id_column] if id_column in frame.columns else [])
+    _check_columns(frame, sort_keys)
+    frame = frame.sort_values(sort_keys, kind="stable")
+    out = pd.DataFrame(
+        {
+            order_by: frame[order_by].to_numpy(),
+            "observed": frame["_observed"].to_numpy(),
+            "expected": frame["_expected"].to_numpy(),
+        }
+    )
+    if id_column in frame.columns:
+        out.insert(0, id_column, frame[id_column].to_numpy())
+    out["cum_observed"] = out["observed"].cumsum()
+    out["cum_expected"] = out["expected"].cumsum()
+    positive = out["cum_expected"] > 0
+    out["cum_ratio"] = np.where(positive, out["cum_observed"] / out["cum_expected"], np.nan)
+    lower, upper = np.full(len(out), np.nan), np.full(len(out), np.nan)
+    if positive.any():
+        low, high = confint_poisson(
+            out.loc[positive, "cum_observed"].to_numpy(),
+            out.loc[positive, "cum_expected"].to_numpy(),
+            method="exact-c",
+            alpha=alpha,
+        )
+        lower[positive.to_numpy()], upper[positive.to_numpy()] = low, high
+    out["cum_ratio_lower"], out["cum_ratio_upper"] = lower, upper
+    out["expected_lower"] = stats.poisson.ppf(alpha / 2, out["cum_expected"])
+    out["expected_upper"] = stats.poisson.ppf(1 - alpha / 2, out["cum_expected"])
+    return out

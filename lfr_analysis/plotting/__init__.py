@@ -1,0 +1,47 @@
+"""Charts and their style: one palette, one signature, byte-stable files.
+
+:mod:`lfr_analysis.plotting.style` applies the house style (:func:`use_style`), labels a
+chart (:func:`decorate`) and saves figures (:func:`savefig`);
+:mod:`lfr_analysis.plotting.charts` holds every chart of the suite. Both are available
+here: ``from lfr_analysis import plotting; plotting.plot_forest(...)``.
+"""
+
+from lfr_analysis.plotting.charts import (
+    PREVALENCE_GRID,
+    plot_counts,
+    plot_cumulative_oe,
+    plot_explorer,
+    plot_explorer_overview,
+    plot_forest,
+    plot_funnel,
+    plot_monthly_activity,
+    plot_settings,
+)
+from lfr_analysis.plotting.style import (
+    COLOURS,
+    PALETTE,
+    decorate,
+    figure_of,
+    savefig,
+    style_path,
+    use_style,
+)
+
+__all__ = [
+    "COLOURS",
+    "PALETTE",
+    "PREVALENCE_GRID",
+    "decorate",
+    "figure_of",
+    "plot_counts",
+    "plot_cumulative_oe",
+    "plot_explorer",
+    "plot_explorer_overview",
+    "plot_forest",
+    "plot_funnel",
+    "plot_monthly_activity",
+    "plot_settings",
+    "savefig",
+    "style_path",
+    "use_style",
+]

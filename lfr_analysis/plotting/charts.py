@@ -1,0 +1,564 @@
+"""Every chart of the suite, with one signature and one palette.
+
+Each chart takes the table an analysis function returned, draws on ``ax`` (an Axes, or a
+sequence of Axes for a chart of several panels; a new figure when omitted) and returns what
+it drew on, so a notebook cell reads::
+
+    ax = plotting.plot_forest(rates.false_alert_rates(deployments, by="year"), "year")
+    plotting.decorate(ax, title="False alerts per million faces, by year")
+    plotting.savefig(ax, "02_rates_by_year", caption="...")
+
+Colours come from :data:`lfr_analysis.plotting.style.COLOURS` (the Okabe-Ito palette,
+safe for colour-blind readers), the same roles in every chart: ``primary`` for the Met's own
+record, ``secondary`` for transcribed rows or a second series, ``reference`` for a
+prediction, ``muted`` for context. No chart touches the style: apply it once with
+:func:`lfr_analysis.plotting.use_style`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from lfr_analysis.plotting.style import COLOURS, PALETTE
+from lfr_analysis.stats import baserates, checks
+
+__all__ = [
+    "PREVALENCE_GRID",
+    "plot_counts",
+    "plot_cumulative_oe",
+    "plot_explorer",
+    "plot_explorer_overview",
+    "plot_forest",
+    "plot_funnel",
+    "plot_monthly_activity",
+    "plot_settings",
+]
+
+#: Prevalences on the explorer charts' horizontal axis (1 in a million to 1 in 100).
+PREVALENCE_GRID = np.logspace(-6, -2, 161)
+
+
+def _axes(ax, panels: int = 1, *, figsize=None, sharex=False, horizontal=False):
+    """Return ``ax``, or new Axes (one, or an array of ``panels``) on a new figure."""
+    if ax is not None:
+        if panels > 1 and len(np.atleast_1d(ax)) != panels:
+            raise ValueError(f"ax: this chart draws {panels} panels; give {panels} Axes")
+        return np.atleast_1d(ax) if panels > 1 else ax
+    shape = (1, panels) if horizontal else (panels, 1)
+    _, axes = plt.subplots(*shape, figsize=figsize, sharex=sharex, layout="constrained")
+    return axes
+
+
+def _require_columns(table: pd.DataFrame, columns) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"table has no column(s) {missing}")
+
+
+# ------------------------------------------------------------------------ the record
+
+
+def plot_monthly_activity(activity: pd.DataFrame, *, ax=None):
+    """Plot deployments, faces seen and alerts per month, primary and secondary stacked.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        :func:`monthly_activity`.
+    ax : sequence of three matplotlib.axes.Axes, optional
+        Where to draw the three panels (default: a new figure).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The three panels, top to bottom.
+    """
+    months = pd.period_range(activity["month"].min(), activity["month"].max(), freq="M")
+    x = months.to_timestamp()
+    panels = [
+        ("deployments", "Deployments per month"),
+        ("faces_seen", "Faces seen per month (Met estimate)"),
+        ("alerts", "Alerts per month"),
+    ]
+    axes = _axes(ax, len(panels), figsize=(9, 7.5), sharex=True)
+    for ax, (column, title) in zip(axes, panels, strict=True):
+        bottom = pd.Series(0.0, index=months)
+        for source in ("primary", "secondary"):
+            part = activity[activity["source_type"] == source].set_index("month")[column]
+            values = part.reindex(months).astype("Float64").fillna(0).astype(float)
+            ax.bar(x, values, width=25, bottom=bottom, color=COLOURS[source], label=source)
+            bottom = bottom + values
+        ax.set_title(title, loc="left")
+    axes[0].legend(title="source_type", loc="upper left")
+    return axes
+
+
+def plot_settings(deployments: pd.DataFrame, *, ax=None):
+    """Plot watchlist size and threshold setting of each primary deployment over time.
+
+    Rows flagged ``watchlist_size_outlier`` or ``date_out_of_sequence`` are circled; the
+    threshold's step line skips rows whose date is out of sequence.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        :func:`lfr_analysis.data.load_deployments` (only primary rows are drawn).
+    ax : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the two panels (default: a new figure).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The watchlist panel and the threshold panel.
+    """
+    frame = deployments[deployments["source_type"] == "primary"]
+    flags = frame["quality_flags"].fillna("")
+    odd = flags.str.contains("watchlist_size_outlier|date_out_of_sequence")
+    top, bottom = axes = _axes(ax, 2, figsize=(9, 6), sharex=True)
+    top.plot(frame["date"], frame["watchlist_size"], ".", color=COLOURS["primary"])
+    top.plot(
+        frame.loc[odd, "date"],
+        frame.loc[odd, "watchlist_size"],
+        "o",
+        mfc="none",
+        color=COLOURS["secondary"],
+        label="flagged (outlier or out-of-sequence date)",
+    )
+    top.set_ylabel("watchlist size (people)")
+    top.set_title("Watchlist size per deployment", loc="left")
+    top.legend(loc="upper left")
+    dated = frame[~flags.str.contains("date_out_of_sequence")]
+    bottom.step(dated["date"], dated["threshold"], where="post", color=COLOURS["primary"])
+    bottom.plot(frame["date"], frame["threshold"], ".", color=COLOURS["primary"])
+    bottom.plot(
+        frame.loc[odd, "date"],
+        frame.loc[odd, "threshold"],
+        "o",
+        mfc="none",
+        color=COLOURS["secondary"],
+    )
+    bottom.set_yticks([0.60, 0.62, 0.64])
+    bottom.set_ylabel("minimum threshold setting")
+    bottom.set_title("Threshold setting per deployment (printed from 2023)", loc="left")
+    return axes
+
+
+# ------------------------------------------------------------------------ rates
+
+
+def plot_forest(
+    table: pd.DataFrame,
+    label: str,
+    *,
+    ax=None,
+    scale: float = 1e6,
+    log: bool = False,
+    color=None,
+):
+    """Draw pooled rates and their intervals as a forest plot, one row per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`false_alert_rates` (columns ``rate``, ``lower``, ``upper``,
+        ``false_alerts``, ``per``, ``method``, ``conf`` and the ``label`` column).
+    label : str
+        Column whose values label the rows (e.g. ``"year"``, ``"threshold"``); missing
+        values are labelled "unknown".
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+    scale : float
+        Multiplier for the rates on the x axis: 1e6 gives "per million faces", 100 gives
+        percent (per alert).
+    log : bool
+        Logarithmic x axis, for rates that span orders of magnitude. A row with zero events
+        then has no point; its interval is drawn from the left edge of the axes to its upper
+        limit, ending in an open marker.
+    color : str, optional
+        Marker and line colour (default: the palette's ``"primary"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Rows with zero events are drawn with an open marker (at 0 on a linear axis, at the
+        upper limit on a log axis); rows with no usable data are labelled "no usable rows"
+        and drawn without a marker. The x label names the denominator, the confidence
+        level and the interval method.
+    """
+    _require_columns(table, [label, "rate", "lower", "upper", "false_alerts", "per", "method"])
+    ax = _axes(ax, figsize=(7.0, 0.45 * len(table) + 1.2))
+    color = color or COLOURS["primary"]
+    y = np.arange(len(table))[::-1]
+    rate = table["rate"].to_numpy(dtype=float) * scale
+    lower = table["lower"].to_numpy(dtype=float) * scale
+    upper = table["upper"].to_numpy(dtype=float) * scale
+    known = ~np.isnan(rate)
+    events = table["false_alerts"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    zero = known & (events == 0)
+    some = known & ~zero
+    shown = some if log else known
+    ax.errorbar(
+        rate[shown],
+        y[shown],
+        xerr=[rate[shown] - lower[shown], upper[shown] - rate[shown]],
+        fmt="none",
+        ecolor=color,
+        elinewidth=1.6,
+    )
+    ax.plot(rate[some], y[some], "o", color=color)
+    if log:
+        ax.set_xscale("log")
+        if some.any():
+            ax.set_xlim(left=np.nanmin(lower[some]) / 2)
+        left = ax.get_xlim()[0]
+        ax.hlines(y[zero], left, upper[zero], color=color, linewidth=1.6)
+        ax.plot(upper[zero], y[zero], "o", mfc="white", color=color)
+    else:
+        ax.plot(rate[zero], y[zero], "o", mfc="white", color=color)
+        ax.set_xlim(left=0)
+    labels = []
+    for value, count, ok in zip(table[label], events, known, strict=True):
+        text = "unknown" if pd.isna(value) else str(value)
+        labels.append(f"{text}  ({count:.0f} FA)" if ok else f"{text}  (no usable rows)")
+    ax.set_yticks(y, labels)
+    per = table["per"].iloc[0] if len(table) else "face"
+    unit = {1e6: "per million", 100.0: "per 100"}.get(scale, f"x {scale:g}")
+    denominator = "faces seen" if per == "face" else "alerts"
+    method = table["method"].iloc[0] if len(table) else ""
+    conf = table["conf"].iloc[0] if "conf" in table and len(table) else 0.95
+    ax.set_xlabel(
+        f"false alerts {unit} {denominator}\n{conf:.0%} {method} intervals"
+        + (", log scale" if log else "")
+    )
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+# ------------------------------------------------------------------ predictions
+
+
+def plot_funnel(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    *,
+    ax=None,
+    log_x: bool = True,
+    unit_label: str = "deployment",
+):
+    """Draw a funnel plot of O/E against E with exact limits.
+
+    Parameters
+    ----------
+    points, limits : pandas.DataFrame
+        From :func:`funnel_data`.
+    ax : matplotlib.axes.Axes, optional
+    log_x : bool
+        Logarithmic E axis (expected counts per deployment span orders of magnitude).
+    unit_label : str
+        Legend label of the points (what one point is).
+
+    The O/E axis is symmetric-logarithmic (linear below 1) so that units with no false
+    alerts (O/E = 0) stay on the chart.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    styles = {0.025: ("95%", "-"), 0.975: (None, "-"), 0.001: ("99.8%", "--"), 0.999: (None, "--")}
+    for prob, curve in limits.groupby("prob"):
+        label, line = styles.get(prob, (f"q={prob:g}", ":"))
+        ax.plot(
+            curve["expected"],
+            curve["ratio_interpolated"],
+            line,
+            color=COLOURS["reference"],
+            lw=1,
+            label=label and f"{label} limits (interpolated)",
+        )
+    flagged = points["flag_adjusted"] != "not flagged"
+    ax.scatter(
+        points.loc[~flagged, "expected"],
+        points.loc[~flagged, "ratio"],
+        s=14,
+        color=COLOURS["primary"],
+        alpha=0.7,
+        label=unit_label,
+    )
+    if flagged.any():
+        ax.scatter(
+            points.loc[flagged, "expected"],
+            points.loc[flagged, "ratio"],
+            s=30,
+            color=COLOURS["secondary"],
+            label="flagged after adjustment",
+        )
+    ax.axhline(1, color=COLOURS["muted"], lw=1)
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_yscale("symlog", linthresh=1)
+    ax.set_ylim(bottom=-0.08)
+    ax.set_xlabel("expected false alerts E")
+    ax.set_ylabel("observed / expected (O/E)")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
+    """Plot cumulative observed false alerts against the reference's exact range.
+
+    Parameters
+    ----------
+    cumulative : pandas.DataFrame
+        From :func:`cumulative_oe`.
+    x : str
+        Column for the horizontal axis (the ``order_by`` column).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    ax.fill_between(
+        cumulative[x],
+        cumulative["expected_lower"],
+        cumulative["expected_upper"],
+        step="post",
+        color=COLOURS["reference"],
+        alpha=0.2,
+        label="range if the reference held (exact, pointwise)",
+    )
+    ax.step(
+        cumulative[x],
+        cumulative["cum_expected"],
+        where="post",
+        color=COLOURS["reference"],
+        label="cumulative expected",
+    )
+    ax.step(
+        cumulative[x],
+        cumulative["cum_observed"],
+        where="post",
+        color=COLOURS["primary"],
+        label="cumulative observed",
+    )
+    ax.set_ylabel("false alerts (cumulative)")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+# ---------------------------------------------------------------------- arrests
+
+
+def plot_counts(
+    table: pd.DataFrame,
+    label: str,
+    *,
+    value: str = "arrests",
+    lower: str = "lower",
+    upper: str = "upper",
+    ax=None,
+    color: str | None = None,
+    note: str = "",
+):
+    """Draw a sorted horizontal dot-and-whisker chart of counts or shares.
+
+    Lower-bound rows (``qualifier == "at_least"``) are drawn as open markers with an arrow
+    to the right: the count could be larger and the upper limit is unbounded.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`arrest_counts` (or any frame with the named columns).
+    label : str
+        Column with the category labels.
+    value, lower, upper : str
+        Columns with the estimate and its limits.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    color : str, optional
+        Marker color (default: the palette's ``"primary"``).
+    note : str
+        Source note printed under the chart.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _require_columns(table, [label, value, lower, upper])
+    data = table.sort_values(value).reset_index(drop=True)
+    ax = _axes(ax, figsize=(7, 0.35 * len(data) + 1.6))
+    color = color or COLOURS["primary"]
+    ys = np.arange(len(data))
+    est = data[value].to_numpy(dtype=float)
+    lo = data[lower].to_numpy(dtype=float)
+    hi = data[upper].to_numpy(dtype=float)
+    bounded = np.isfinite(hi)
+    right = np.nanmax(np.where(bounded, hi, est)) if len(data) else 1.0
+    hi_drawn = np.where(bounded, hi, est)
+    ax.errorbar(est, ys, xerr=[est - lo, hi_drawn - est], fmt="none", ecolor=color, lw=1.2)
+    lower_bound = (
+        (data["qualifier"] == "at_least").to_numpy()
+        if "qualifier" in data.columns
+        else np.zeros(len(data), bool)
+    )
+    ax.plot(est[~lower_bound], ys[~lower_bound], "o", color=color)
+    if lower_bound.any():
+        ax.plot(
+            est[lower_bound],
+            ys[lower_bound],
+            "o",
+            mfc="white",
+            color=color,
+            label="lower bound ('more than N' or named without a count)",
+        )
+        for x, y in zip(est[lower_bound], ys[lower_bound], strict=True):
+            ax.annotate(
+                "",
+                xy=(x + 0.12 * right + 0.5, y),
+                xytext=(x, y),
+                arrowprops={"arrowstyle": "->", "color": color},
+            )
+        ax.legend(loc="lower right", fontsize="small")
+    ax.set_yticks(ys, data[label].astype(str))
+    ax.set_xlim(left=0)
+    if note:
+        ax.annotate(
+            note,
+            xy=(0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -40),
+            textcoords="offset points",
+            fontsize="x-small",
+            ha="left",
+            va="top",
+            wrap=True,
+        )
+    return ax
+
+
+# --------------------------------------------------------------------- teaching
+
+
+def _precision_curve(false_match_rate, watchlist_size, tpir) -> np.ndarray:
+    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size)
+    return baserates.precision(PREVALENCE_GRID, tpir, fpir)
+
+
+def plot_explorer(
+    *, faces_seen, prevalence, watchlist_size, false_match_rate, tpir, label="", ax=None
+):
+    """Draw what an alert means for one deployment under the given (assumed) rates.
+
+    Left: expected true and false alerts in the deployment. Right: the share of alerts
+    that are true across prevalences from 1 in a million to 1 in 100, with the chosen
+    prevalence marked.
+
+    Parameters
+    ----------
+    faces_seen : int
+        Faces seen in the deployment.
+    prevalence : float
+        Share of faces that belong to watchlisted people (an assumption).
+    watchlist_size : int
+        Entries on the watchlist.
+    false_match_rate : float
+        Per-comparison false-match rate at the chosen threshold.
+    tpir : float
+        True-positive identification rate (an assumption unless published).
+    label : str, optional
+        Name of the setting, shown in the title (e.g. ``"threshold 0.60"``).
+    ax : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the two panels (default: a new figure).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The alert-count panel and the share-true panel.
+    """
+    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size)
+    expected = baserates.expected_alerts(faces_seen, prevalence, tpir, fpir).iloc[0]
+    share_true = baserates.precision(prevalence, tpir, fpir)
+    left, right = axes = _axes(ax, 2, figsize=(9, 3.6), horizontal=True)
+    left.bar(
+        ["true alerts", "false alerts"],
+        [expected["true_alerts"], expected["false_alerts"]],
+        color=[COLOURS["primary"], COLOURS["secondary"]],
+    )
+    left.set_ylabel("expected alerts in the deployment")
+    left.set_title(f"{int(faces_seen):,} faces, watchlist {int(watchlist_size):,}")
+    right.semilogx(
+        PREVALENCE_GRID,
+        _precision_curve(false_match_rate, watchlist_size, tpir),
+        color=COLOURS["primary"],
+    )
+    right.plot([prevalence], [share_true], "o", color=COLOURS["secondary"])
+    right.set_ylim(0, 1)
+    right.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
+    right.set_ylabel("share of alerts that are true")
+    right.set_title(f"FPIR 1 in {1 / fpir:,.0f}; share true {share_true:.0%}")
+    if label:
+        left.figure.suptitle(label)
+    return axes
+
+
+def plot_explorer_overview(
+    settings: Mapping[str, float], *, watchlist_sizes, faces_seen, tpir, prevalence=None, ax=None
+):
+    """Static summary of the explorer: every setting and watchlist size at once.
+
+    Left: share of alerts that are true against prevalence, one curve per setting and
+    watchlist size. Right: expected false alerts in a deployment of ``faces_seen`` faces
+    against watchlist size, one line per setting.
+
+    Parameters
+    ----------
+    settings : mapping of str to float
+        Setting name (e.g. ``"threshold 0.60 (NPL 2023)"``) to per-comparison false-match rate.
+    watchlist_sizes : sequence of int
+        Watchlist sizes drawn as separate curves on the left.
+    faces_seen : int
+        Faces seen in the deployment.
+    tpir : float
+        True-positive identification rate used for every setting (an assumption).
+    prevalence : float, optional
+        A prevalence to mark with a vertical line on the left.
+    ax : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the two panels (default: a new figure).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The share-true panel and the false-alert panel.
+    """
+    if not settings:
+        raise ValueError("settings is empty: give at least one name -> false_match_rate")
+    sizes = np.atleast_1d(checks.count("watchlist_sizes", watchlist_sizes, minimum=1))
+    left, right = axes = _axes(ax, 2, figsize=(10, 4), horizontal=True)
+    styles = ["-", "--", ":", "-."]
+    span = np.linspace(max(1, sizes.min() // 2), sizes.max() * 1.25, 100).round()
+    for number, (name, fmr) in enumerate(settings.items()):
+        colour = PALETTE[number % len(PALETTE)]
+        for size, style in zip(sizes, styles * len(sizes), strict=False):
+            curve = _precision_curve(fmr, size, tpir)
+            left.semilogx(PREVALENCE_GRID, curve, style, color=colour, label=f"{name}, W={size:,}")
+        fpir = baserates.fpir_from_false_match_rate(fmr, span)
+        right.plot(span, faces_seen * np.asarray(fpir), color=colour, label=name)
+    if prevalence is not None:
+        left.axvline(prevalence, color=COLOURS["muted"], linewidth=0.8)
+    left.set_ylim(0, 1)
+    left.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
+    left.set_ylabel("share of alerts that are true")
+    left.legend(fontsize="small", loc="lower right")
+    right.set_yscale("log")
+    right.set_xlabel("watchlist size (entries)")
+    right.set_ylabel(f"expected false alerts in {int(faces_seen):,} faces")
+    right.legend(fontsize="small")
+    return axes

@@ -1,0 +1,206 @@
+"""Per-alert questions: how many alerts were true, and who the false ones were.
+
+:func:`load_precision_references` gives the published per-alert results (Essex 2019 for the
+Met's trials, South Wales Police 2017-18); :func:`compare_precision` compares an observed
+share of true alerts with one of them, and :func:`share_vs_benchmark` compares a share (for
+example of false alerts that involved Black people) with a population benchmark, exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep
+
+from lfr_analysis.datasets import study_predictions
+from lfr_analysis.predictions import _check_alpha, _citation
+from lfr_analysis.stats.intervals import rate_ci
+
+__all__ = [
+    "PrecisionReference",
+    "compare_precision",
+    "load_precision_references",
+    "share_vs_benchmark",
+]
+
+
+@dataclass(frozen=True)
+class PrecisionReference:
+    """A published per-alert result: how many alerts were true.
+
+    Attributes
+    ----------
+    name : str
+    true_alerts : int
+    alerts : int
+    source : str
+    notes : str
+    """
+
+    name: str
+    true_alerts: int
+    alerts: int
+    source: str
+    notes: str = ""
+
+
+def load_precision_references(path: str | Path | None = None, *, verify_checksum: bool = True):
+    """Return the per-alert references: Essex 2019 (Met trials) and South Wales 2017-18.
+
+    Returns
+    -------
+    dict of str to PrecisionReference
+        ``"essex2019"``: 8 verified correct of 42 alerts (a lower bound: 4 people were not
+        stopped). ``"swp2017_18"``: 234 true of 234 + 2,451 alerts over 15 events.
+    """
+    table = study_predictions.load(path, verify_checksum=verify_checksum)
+    essex = study_predictions.row(table, "essex2019_verified_correct")
+    swp_true = int(study_predictions.row(table, "swp2017_18_true_alerts")["events"])
+    swp_false = int(study_predictions.row(table, "swp2017_18_false_alerts")["events"])
+    return {
+        "essex2019": PrecisionReference(
+            name="Essex 2019 (Met trials, 6 observed deployments)",
+            true_alerts=int(essex["events"]),
+            alerts=int(essex["denominator"]),
+            source=_citation(table, ["essex2019_verified_correct"]),
+            notes="verified correct only: a lower bound on precision",
+        ),
+        "swp2017_18": PrecisionReference(
+            name="South Wales Police, Jun 2017 - Mar 2018 (15 events)",
+            true_alerts=swp_true,
+            alerts=swp_true + swp_false,
+            source=_citation(table, ["swp2017_18_true_alerts", "swp2017_18_false_alerts"]),
+            notes="police data released under FOI (2018)",
+        ),
+    }
+
+
+def _check_count_pair(events, trials, label):
+    for name, value in ((f"{label} events", events), (f"{label} trials", trials)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        if value < 0:
+            raise ValueError(f"{name} must not be negative, got {value}")
+    if trials == 0:
+        raise ValueError(f"{label} trials must be positive")
+    if events > trials:
+        raise ValueError(f"{label} events ({events}) exceed trials ({trials})")
+
+
+def compare_precision(
+    true_alerts: int, alerts: int, reference: PrecisionReference, *, alpha: float = 0.05
+) -> pd.Series:
+    """Compare the share of alerts that were true with a published per-alert result.
+
+    Clopper-Pearson intervals for each share, the Newcombe interval for the difference
+    (``confint_proportions_2indep(method="newcomb")``) and Fisher's exact test.
+
+    Parameters
+    ----------
+    true_alerts, alerts : int
+        Observed alerts recorded as true, and all alerts.
+    reference : PrecisionReference
+        E.g. from :func:`load_precision_references`.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    pandas.Series
+    """
+    _check_alpha(alpha)
+    if not isinstance(reference, PrecisionReference):
+        raise ValueError(f"reference must be a PrecisionReference, got {type(reference)!r}")
+    _check_count_pair(true_alerts, alerts, "observed")
+    _check_count_pair(reference.true_alerts, reference.alerts, "reference")
+    observed_ci = rate_ci(true_alerts, alerts, conf=1 - alpha).iloc[0]
+    reference_ci = rate_ci(reference.true_alerts, reference.alerts, conf=1 - alpha).iloc[0]
+    low, high = observed_ci["lower"], observed_ci["upper"]
+    ref_low, ref_high = reference_ci["lower"], reference_ci["upper"]
+    diff_low, diff_high = confint_proportions_2indep(
+        true_alerts,
+        alerts,
+        reference.true_alerts,
+        reference.alerts,
+        method="newcomb",
+        compare="diff",
+        alpha=alpha,
+    )
+    table = [
+        [true_alerts, alerts - true_alerts],
+        [reference.true_alerts, reference.alerts - reference.true_alerts],
+    ]
+    return pd.Series(
+        {
+            "true_alerts": true_alerts,
+            "alerts": alerts,
+            "precision": true_alerts / alerts,
+            "precision_lower": float(low),
+            "precision_upper": float(high),
+            "reference": reference.name,
+            "ref_true_alerts": reference.true_alerts,
+            "ref_alerts": reference.alerts,
+            "ref_precision": reference.true_alerts / reference.alerts,
+            "ref_precision_lower": float(ref_low),
+            "ref_precision_upper": float(ref_high),
+            "difference": true_alerts / alerts - reference.true_alerts / reference.alerts,
+            "difference_lower": float(diff_low),
+            "difference_upper": float(diff_high),
+            "p_fisher_two_sided": float(stats.fisher_exact(table).pvalue),
+            "conf_level": 1 - alpha,
+            "method": "Clopper-Pearson; Newcombe difference; Fisher exact",
+        }
+    )
+
+
+def share_vs_benchmark(
+    events: int, trials: int, benchmark_share: float, *, alpha: float = 0.05
+) -> pd.Series:
+    """Exact binomial comparison of a share (e.g. 8 of 10 false alerts) with a benchmark.
+
+    The test asks whether ``events`` of ``trials`` is consistent with each trial
+    independently having probability ``benchmark_share``. ``lowest_consistent_share`` is the
+    one-sided Clopper-Pearson lower bound: the smallest share of the exposed group (e.g. of
+    the people passing the cameras) for which the observed count would not be significant
+    at level ``alpha``, one-sided.
+
+    Parameters
+    ----------
+    events, trials : int
+        E.g. 8 Black people among 10 falsely alerted.
+    benchmark_share : float
+        The share to compare with, in (0, 1); say in the text what population it describes.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    pandas.Series
+    """
+    _check_alpha(alpha)
+    _check_count_pair(events, trials, "share")
+    if not 0 < benchmark_share < 1:
+        raise ValueError(f"benchmark_share must be in (0, 1), got {benchmark_share!r}")
+    two_sided = rate_ci(events, trials, conf=1 - alpha).iloc[0]
+    low, high = two_sided["lower"], two_sided["upper"]
+    lowest = rate_ci(events, trials, conf=1 - alpha, side="lower")["lower"].iloc[0]
+    test = stats.binomtest(events, trials, benchmark_share, alternative="greater")
+    return pd.Series(
+        {
+            "events": events,
+            "trials": trials,
+            "share": events / trials,
+            "share_lower": float(low),
+            "share_upper": float(high),
+            "benchmark_share": benchmark_share,
+            "p_more": float(test.pvalue),
+            "p_two_sided": float(stats.binomtest(events, trials, benchmark_share).pvalue),
+            "lowest_consistent_share": float(lowest),
+            "conf_level": 1 - alpha,
+            "method": "exact binomial; Clopper-Pearson",
+        }
+    )

@@ -1,0 +1,345 @@
+"""Intervals for rare-event rates: the suite's only interval code.
+
+Every interval of the package comes from here, so each library defect is worked around
+once:
+
+:func:`rate_ci`
+    A binomial rate ``events / trials`` with a confidence interval, row by row,
+    vectorised: Clopper-Pearson (default; coverage never below the level), mid-p,
+    Jeffreys, modified Jeffreys, Wilson; two-sided or one-sided.
+:func:`rate_posterior`, :func:`prob_rate_exceeds`
+    The Bayesian reading: Beta posterior quantiles and tail probabilities.
+
+Where scipy or statsmodels is wrong for these inputs, the module says so and works around
+it: statsmodels' Jeffreys and Wilson lower limits are set to 0 at zero events; Beta
+quantiles (behind the Clopper-Pearson and Jeffreys limits) are checked by a round trip,
+because ``scipy.special.betaincinv`` is wrong in isolated places; the mid-p interval is
+computed here because statsmodels' ``confint_poisson(method="midp-c")`` is scalar,
+degenerate at 0 and inaccurate at tiny rates.
+
+Clopper-Pearson is the default because its coverage never falls below the nominal level;
+mid-p is the "closest to nominal" alternative; plain Wilson and plain Jeffreys have coverage
+holes near 0.84 and 0.90 at 0.1-0.2 expected events, the regime of a single deployment, so
+use them only for comparison.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+from scipy.optimize import elementwise
+from statsmodels.stats.proportion import proportion_confint
+
+from lfr_analysis.stats import checks
+
+__all__ = ["METHODS", "SIDES", "prob_rate_exceeds", "rate_ci", "rate_posterior"]
+
+#: Interval methods accepted by :func:`rate_ci`.
+METHODS = ("clopper-pearson", "mid-p", "jeffreys", "jeffreys-modified", "wilson")
+
+#: ``side`` values accepted by :func:`rate_ci`.
+SIDES = ("two-sided", "upper", "lower")
+
+_STATSMODELS_METHOD = {"clopper-pearson": "beta", "wilson": "wilson", "jeffreys": "jeffreys"}
+_MIDP_TOLERANCES = {"xrtol": 1e-12}
+
+#: Methods whose one-sided bound below conf = 0.75 can fall on the wrong side of the estimate
+#: (mid-p at 2 in 3 with conf 0.5 gives an upper bound of 0.65).
+_EQUAL_TAILED_ONLY = ("mid-p", "jeffreys", "jeffreys-modified")
+
+
+def _beta_tail_gap(p, a, b, q):
+    """Beta(a, b) probability below ``p`` minus ``q``, from the tail nearer ``q`` (increasing)."""
+    return np.where(q <= 0.5, special.betainc(a, b, p) - q, (1.0 - q) - special.betaincc(a, b, p))
+
+
+def _check_beta_quantiles(values, a, b, q) -> np.ndarray:
+    """Return Beta(a, b) quantiles ``values`` at ``q``, re-solved where they fail a round trip.
+
+    ``scipy.special.betaincinv`` (and so ``scipy.stats.beta.ppf`` and statsmodels'
+    Clopper-Pearson and Jeffreys intervals) returns wrong quantiles in isolated places, e.g.
+    ``betaincinv(1000, 1e9 - 999, 0.025)`` gives 1.9e-6 where the answer is 9.4e-7 (scipy
+    1.17; compare scipy issue 12796). Each quantile is checked by putting it back through
+    ``betainc``; where the probability is off by more than a millionth (relative to the tail),
+    it is found again by :func:`scipy.optimize.elementwise.find_root` on [0, 1].
+    """
+    values, a, b, q = (np.array(v, dtype=float) for v in np.broadcast_arrays(values, a, b, q))
+    tail = np.minimum(q, 1.0 - q)
+    with np.errstate(invalid="ignore"):
+        # one fast betainc for the check (its absolute error, ~1e-16, is far below the
+        # tolerance); the slower upper-tail function is used only to re-solve
+        gap = np.abs(special.betainc(a, b, values) - q)
+    bad = ~(gap <= 1e-6 * tail)
+    if bad.any():
+        found = elementwise.find_root(
+            _beta_tail_gap,
+            (np.zeros(int(bad.sum())), np.ones(int(bad.sum()))),
+            args=(a[bad], b[bad], q[bad]),
+            tolerances={"xrtol": 1e-14},
+        )
+        if not np.all(found.success):
+            raise RuntimeError("a Beta quantile could not be found; please report this input")
+        values[bad] = found.x
+    return values
+
+
+def _midp_lower_tail(p, x, n, tail):
+    """P(X > x) + P(X = x) / 2 - tail: its root in ``p`` is the mid-p lower limit.
+
+    P(X > x) is the regularised incomplete beta function I_p(x + 1, n - x) with float
+    arguments (``scipy.special.bdtrc`` fails above n = 1e9) and P(X = x) is
+    ``scipy.stats.binom.pmf`` (a mass from ``gammaln`` loses all its digits by n = 1e15).
+    """
+    return special.betainc(x + 1.0, n - x, p) + 0.5 * stats.binom.pmf(x, n, p) - tail
+
+
+def _midp_upper_tail(p, x, n, tail):
+    """P(X < x) + P(X = x) / 2 - tail: its root in ``p`` is the mid-p upper limit.
+
+    P(X <= x) is taken as 1 - I_p(x + 1, n - x): ``betaincc`` is five times slower, and the
+    difference is exact enough at the tail probabilities of a confidence limit.
+    """
+    return (1.0 - special.betainc(x + 1.0, n - x, p)) - 0.5 * stats.binom.pmf(x, n, p) - tail
+
+
+def _quantile(a, b, q):
+    """Checked Beta(a, b) quantile at ``q`` (see :func:`_check_beta_quantiles`)."""
+    return _check_beta_quantiles(special.betaincinv(a, b, q), a, b, q)
+
+
+def _bracketed_root(function, low, high, args) -> np.ndarray:
+    """Elementwise root of ``function`` in [low, high].
+
+    When the bracket is narrower than a billionth of its upper end (huge counts, where the
+    two Clopper-Pearson limits that bracket a mid-p limit coincide to double precision) and
+    the root search cannot resolve it, the middle of the bracket is returned.
+    """
+    found = elementwise.find_root(function, (low, high), args=args, tolerances=_MIDP_TOLERANCES)
+    narrow = np.abs(high - low) <= 1e-9 * np.abs(high)
+    if not np.all(found.success | narrow):
+        raise RuntimeError("mid-p root finding did not converge; please report this input")
+    return np.where(found.success, found.x, (low + high) / 2)
+
+
+def _midp_limits(x: np.ndarray, n: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact binomial mid-p limits with probability ``tail`` in each tail.
+
+    Each limit is the root of the mid-p tail function, found elementwise by
+    :func:`scipy.optimize.elementwise.find_root` inside a bracket of two Clopper-Pearson
+    limits (the mid-p tail lies between the tails at ``x`` and ``x + 1``). At ``x = 0``
+    the upper limit is ``1 - (2 * tail) ** (1 / n)`` and at ``x = n`` the lower limit is
+    ``(2 * tail) ** (1 / n)``, both in closed form.
+    """
+    lower = np.zeros(x.shape)
+    upper = np.ones(x.shape)
+    inner = (x > 0) & (x < n)
+    xi, ni = x[inner].astype(float), n[inner].astype(float)
+    if xi.size:
+        lower[inner] = _bracketed_root(
+            _midp_lower_tail,
+            _quantile(xi, ni - xi + 1, tail),
+            _quantile(xi + 1, ni - xi, tail),
+            (xi, ni, tail),
+        )
+        upper[inner] = _bracketed_root(
+            _midp_upper_tail,
+            _quantile(xi, ni - xi + 1, 1 - tail),
+            _quantile(xi + 1, ni - xi, 1 - tail),
+            (xi, ni, tail),
+        )
+    zero = x == 0
+    upper[zero] = -np.expm1(np.log(2 * tail) / n[zero])
+    full = x == n
+    lower[full] = np.exp(np.log(2 * tail) / n[full])
+    return lower, upper
+
+
+def _limits(x: np.ndarray, n: np.ndarray, method: str, tail: float):
+    """Equal-tailed limits with probability ``tail`` in each tail, before any clean-up."""
+    if method == "mid-p":
+        return _midp_limits(x, n, tail)
+    base = "jeffreys" if method == "jeffreys-modified" else method
+    lower, upper = proportion_confint(x, n, alpha=2 * tail, method=_STATSMODELS_METHOD[base])
+    lower = np.asarray(lower, dtype=float).copy()
+    upper = np.asarray(upper, dtype=float).copy()
+    if base in ("clopper-pearson", "jeffreys"):
+        shift = 0.0 if base == "clopper-pearson" else 0.5
+        low, high = x > 0, x < n
+        lower[low] = _check_beta_quantiles(
+            lower[low], x[low] + shift, n[low] - x[low] + 1 - shift, tail
+        )
+        upper[high] = _check_beta_quantiles(
+            upper[high], x[high] + 1 - shift, n[high] - x[high] + shift, 1 - tail
+        )
+    if method == "jeffreys-modified":
+        # Brown, Cai & DasGupta (2001), section 4.1.2: Clopper-Pearson limits at x = 0 and
+        # x = n, and the lower (upper) limit 0 (1) at x = 1 (x = n - 1).
+        zero, full = x == 0, x == n
+        upper[zero] = -np.expm1(np.log(tail) / n[zero])
+        lower[full] = np.exp(np.log(tail) / n[full])
+        lower[(x == 1) & (n > 1)] = 0.0
+        upper[(x == n - 1) & (n > 1)] = 1.0
+    return lower, upper
+
+
+def rate_ci(events, trials, method="clopper-pearson", conf=0.95, side="two-sided") -> pd.DataFrame:
+    """Estimate rates ``events / trials`` with confidence intervals, row by row.
+
+    Parameters
+    ----------
+    events, trials : int, array-like or pandas.Series
+        Counts (whole numbers >= 0, ``events <= trials``, ``trials >= 1``). Scalars broadcast
+        against arrays. A Series keeps its index in the result; two Series must share one.
+    method : {"clopper-pearson", "mid-p", "jeffreys", "jeffreys-modified", "wilson"}
+        ``"clopper-pearson"`` (default): exact, coverage never below ``conf``.
+        ``"mid-p"``: exact binomial mid-p, closest to nominal on average, may dip below it.
+        ``"jeffreys"``: equal-tailed Beta(x + 1/2, n - x + 1/2) quantiles.
+        ``"jeffreys-modified"``: the same with the Brown, Cai & DasGupta (2001) boundary
+        fixes (Clopper-Pearson limit at 0 events, lower limit 0 at 1 event).
+        ``"wilson"``: the score interval. Plain Wilson and plain Jeffreys under-cover at
+        0.1-0.2 expected events (see the module docstring).
+    conf : float
+        Confidence level, at least 0.5 and below 1, e.g. 0.95; at least 0.75 for a one-sided
+        mid-p or Jeffreys bound. Lower levels are refused: the limits there need not bracket
+        the estimate.
+    side : {"two-sided", "upper", "lower"}
+        ``"upper"`` gives a one-sided upper bound at level ``conf`` (``lower`` is then 0), e.g.
+        the "rule of three" bound ``1 - 0.05 ** (1 / n)`` at 0 events; ``"lower"`` gives a
+        one-sided lower bound (``upper`` is then 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``events``, ``trials``, ``estimate`` (events / trials), ``lower``, ``upper``,
+        ``method``, ``conf``, ``side``. ``lower`` is exactly 0 where ``events`` is 0 and
+        ``upper`` is exactly 1 where ``events == trials``, whatever the method.
+
+    Raises
+    ------
+    ValueError
+        For a missing, negative, non-integer or non-numeric count, ``events > trials``,
+        ``trials == 0`` (each naming the first offending position), or a bad ``method``,
+        ``conf`` or ``side``.
+
+    Examples
+    --------
+    >>> rate_ci(10, 3_147_436)[["lower", "upper"]].round(9)
+            lower     upper
+    0  0.000002  0.000006
+    """
+    checks.choice(method, METHODS, "method")
+    checks.choice(side, SIDES, "side")
+    conf = checks.conf_level(conf)
+    if side != "two-sided" and conf < 0.75 and method in _EQUAL_TAILED_ONLY:
+        raise ValueError(
+            f"conf={conf!r}: a one-sided {method} bound needs a level of at least 0.75 (below "
+            "it, the bound can fall on the wrong side of the estimate)"
+        )
+    x, n, index = checks.count_pair(events, trials)
+    tail = (1 - conf) / 2 if side == "two-sided" else 1 - conf
+    lower, upper = _limits(x, n, method, tail)
+    lower = np.clip(lower, 0.0, 1.0)
+    upper = np.clip(upper, 0.0, 1.0)
+    lower[x == 0] = 0.0
+    upper[x == n] = 1.0
+    if side == "upper":
+        lower[:] = 0.0
+    elif side == "lower":
+        upper[:] = 1.0
+    return pd.DataFrame(
+        {
+            "events": x,
+            "trials": n,
+            "estimate": x / n,
+            "lower": lower,
+            "upper": upper,
+            "method": method,
+            "conf": conf,
+            "side": side,
+        },
+        index=index,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Bayesian reading
+# --------------------------------------------------------------------------------------
+
+
+def _check_prior(prior) -> tuple[float, float]:
+    try:
+        a, b = (float(v) for v in prior)
+    except (TypeError, ValueError):
+        raise ValueError(f"prior={prior!r}: give two positive numbers (a, b)") from None
+    if not (a > 0 and b > 0 and np.isfinite(a) and np.isfinite(b)):
+        raise ValueError(f"prior={prior!r}: both Beta parameters must be positive and finite")
+    return a, b
+
+
+def rate_posterior(events, trials, prior=(0.5, 0.5), probs=(0.025, 0.5, 0.975)) -> pd.DataFrame:
+    """Quantiles of the Beta posterior of a rate, for a Bayesian reading beside an interval.
+
+    With a Beta(a, b) prior and ``events`` in ``trials``, the posterior is
+    Beta(a + events, b + trials - events). The default prior Beta(1/2, 1/2) is Jeffreys'.
+
+    Parameters
+    ----------
+    events, trials : int, array-like or pandas.Series
+        Counts, checked as in :func:`rate_ci`.
+    prior : tuple of two floats
+        Beta prior parameters (a, b), both positive.
+    probs : sequence of float
+        Posterior probabilities whose quantiles are wanted, each strictly between 0 and 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``events``, ``trials``, ``prior_a``, ``prior_b``, ``posterior_mean`` and one
+        column ``q<prob>`` per probability (e.g. ``q0.025``), index as in :func:`rate_ci`.
+    """
+    a, b = _check_prior(prior)
+    probs = tuple(float(p) for p in np.atleast_1d(probs))
+    if not probs or not all(0 < p < 1 for p in probs):
+        raise ValueError(f"probs={probs!r}: each probability must be strictly between 0 and 1")
+    x, n, index = checks.count_pair(events, trials)
+    post_a, post_b = a + x, b + n - x
+    table = {
+        "events": x,
+        "trials": n,
+        "prior_a": a,
+        "prior_b": b,
+        "posterior_mean": post_a / (post_a + post_b),
+    }
+    for p in probs:
+        table[f"q{p:g}"] = stats.beta.ppf(p, post_a, post_b)
+    return pd.DataFrame(table, index=index)
+
+
+def prob_rate_exceeds(events, trials, value, prior=(0.5, 0.5)) -> pd.Series:
+    """Posterior probability that the true rate exceeds ``value``.
+
+    For example, the probability that the per-face false-alert rate is above NPL's
+    1 in 6,000, given the observed counts and a Beta(a, b) prior.
+
+    Parameters
+    ----------
+    events, trials : int, array-like or pandas.Series
+        Counts, checked as in :func:`rate_ci`.
+    value : float
+        The rate to compare with, strictly between 0 and 1.
+    prior : tuple of two floats
+        Beta prior parameters (a, b).
+
+    Returns
+    -------
+    pandas.Series
+        ``P(rate > value | data)``, named ``prob_rate_exceeds``.
+    """
+    a, b = _check_prior(prior)
+    if not isinstance(value, int | float | np.floating) or not 0 < float(value) < 1:
+        raise ValueError(f"value={value!r}: the rate to compare with must be between 0 and 1")
+    x, n, index = checks.count_pair(events, trials)
+    return pd.Series(
+        stats.beta.sf(float(value), a + x, b + n - x), index=index, name="prob_rate_exceeds"
+    )
