@@ -31,7 +31,7 @@ def run_once(n_deployments: int, rng: np.random.Generator) -> float:
         prevalence=1e-4,
         watchlist_size=16_000,
         false_match_rate=2e-10,
-        true_positive_rate=0.89,
+        tpir=0.89,
     )
     elapsed = time.perf_counter() - start
     if len(simulated) != n_deployments:

@@ -6,7 +6,8 @@ The package behind the notebooks in ``notebooks/``, in four layers (``docs/archi
   comes from, and its strict loader;
 * **statistics** (:mod:`lfr_analysis.stats`): intervals, tests, base rates, simulation;
 * **analyses**: :mod:`~lfr_analysis.data` (the record summarised), :mod:`~lfr_analysis.rates`
-  (false-alert rates), :mod:`~lfr_analysis.predictions`, :mod:`~lfr_analysis.funnels` and
+  (false-alert rates), :mod:`~lfr_analysis.references` (published predictions),
+  :mod:`~lfr_analysis.predictions`, :mod:`~lfr_analysis.funnels` and
   :mod:`~lfr_analysis.precision` (deployments against independent studies),
   :mod:`~lfr_analysis.arrests` (what arrests were for, and yield), :mod:`~lfr_analysis.claims`
   (published figures recomputed);
@@ -80,8 +81,8 @@ _API = {
     "heterogeneity": "lfr_analysis.stats.heterogeneity",
     "false_alert_rates": "lfr_analysis.rates",
     "compare_reported_rates": "lfr_analysis.rates",
-    "Reference": "lfr_analysis.predictions",
-    "load_references": "lfr_analysis.predictions",
+    "Reference": "lfr_analysis.references",
+    "load_references": "lfr_analysis.references",
     "expected_false_alerts": "lfr_analysis.predictions",
     "observed_vs_expected": "lfr_analysis.predictions",
     "overdispersed_ratio": "lfr_analysis.predictions",
@@ -116,6 +117,7 @@ _MODULES = (
     "predictions",
     "rates",
     "rebuild",
+    "references",
     "report",
     "stats",
     "student_copy",

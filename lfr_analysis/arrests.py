@@ -30,12 +30,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import multinomial_proportions_confint, proportion_confint
-from statsmodels.stats.rates import confint_poisson
 
 from lfr_analysis.datasets import arrests_by_offence, offence_taxonomy
 from lfr_analysis.datasets.arrests_by_offence import ROW_TYPES
 from lfr_analysis.datasets.offence_taxonomy import CATEGORY_AXES, WHY_WANTED
+from lfr_analysis.stats import checks
+from lfr_analysis.stats.intervals import multinomial_ci, poisson_ci, rate_ci
 
 __all__ = [
     "NOT_CODED",
@@ -198,12 +198,7 @@ def _as_list(by) -> list[str]:
         return [by]
     if isinstance(by, Sequence) and by and all(isinstance(b, str) for b in by):
         return list(by)
-    raise ValueError(f"by must be a column name or a list of column names, not {by!r}")
-
-
-def _check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1 (exclusive), not {alpha!r}")
+    raise TypeError(f"by must be a column name or a list of column names, not {by!r}")
 
 
 def _select(frame: pd.DataFrame, row_types, events, axes) -> pd.DataFrame:
@@ -235,10 +230,9 @@ def _select(frame: pd.DataFrame, row_types, events, axes) -> pd.DataFrame:
     return chosen
 
 
-def _poisson_limits(counts: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    counts = np.asarray(counts, dtype=float)
-    lower, upper = confint_poisson(counts, np.ones_like(counts), method="exact-c", alpha=alpha)
-    return np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+def _poisson_limits(counts: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
+    limits = poisson_ci(np.asarray(counts, dtype=np.int64), 1.0, conf=conf)
+    return limits["lower"].to_numpy(), limits["upper"].to_numpy()
 
 
 def overlap_reasons(
@@ -351,7 +345,7 @@ def arrest_counts(
     events: str | Sequence[str] | None = None,
     axes: str | Sequence[str] | None = None,
     exposure: float | None = None,
-    alpha: float = 0.05,
+    conf: float = 0.95,
     shares: bool = False,
     residual: bool = True,
 ) -> pd.DataFrame:
@@ -378,8 +372,8 @@ def arrest_counts(
         ``"why_wanted"`` for the Met's arrest-basis categories.
     exposure : float, optional
         Divide counts and limits by this (e.g. number of deployments) to give ``rate``.
-    alpha : float
-        1 - confidence level.
+    conf : float
+        Confidence level.
     shares : bool
         Add shares with Goodman simultaneous multinomial intervals. Only valid when the
         categories are exclusive and complete; otherwise raises
@@ -393,7 +387,7 @@ def arrest_counts(
     pandas.DataFrame
         Per category: ``arrests``, ``qualifier``, ``reading``, ``lower``, ``upper`` (exact
         Poisson, ``upper`` infinite for lower-bound counts), ``n_rows``, ``n_events``,
-        ``method``, ``conf_level``; ``rate``/``rate_lower``/``rate_upper`` with
+        ``method``, ``conf``; ``rate``/``rate_lower``/``rate_upper`` with
         ``exposure``; ``share``/``share_lower``/``share_upper`` with ``shares``. Sorted by
         ``arrests``, largest first.
 
@@ -405,10 +399,10 @@ def arrest_counts(
         When shares are asked for overlapping or incomplete categories; the message names
         them.
     """
-    _check_alpha(alpha)
+    conf = checks.conf_level(conf)
     by = _as_list(by)
-    if exposure is not None and not (np.isfinite(exposure) and exposure > 0):
-        raise ValueError(f"exposure must be a positive number, not {exposure!r}")
+    if exposure is not None:
+        exposure = float(checks.positive(exposure, "exposure")[0][0])
     full = arrests_by_offence.load() if arrests is None else arrests
     if "category_axis" not in full.columns:
         full = harmonise(full)
@@ -438,12 +432,12 @@ def arrest_counts(
         )
         .reset_index()
     )
-    lower, upper = _poisson_limits(table["arrests"].to_numpy(), alpha)
+    lower, upper = _poisson_limits(table["arrests"].to_numpy(), conf)
     upper = np.where(table["qualifier"] == "at_least", np.inf, upper)
     table["lower"], table["upper"] = lower, upper
     table["reading"] = table["qualifier"].map(_READING)
     table["method"] = "exact Poisson (Garwood)"
-    table["conf_level"] = 1 - alpha
+    table["conf"] = conf
     if exposure is not None:
         table["rate"] = table["arrests"] / exposure
         table["rate_lower"] = table["lower"] / exposure
@@ -452,10 +446,7 @@ def arrest_counts(
         counts = table["arrests"].to_numpy()
         table["share"] = counts / counts.sum()
         if len(counts) >= 2:
-            limits = multinomial_proportions_confint(counts, alpha=alpha, method="goodman")
-            # Goodman's closed form can overshoot [0, 1] by rounding (e.g. 1 + 2e-16 when a
-            # category holds every arrest); shares cannot.
-            limits = np.clip(limits, 0.0, 1.0)
+            limits = multinomial_ci(counts, conf=conf)
         else:
             limits = np.array([[1.0, 1.0]])
         table["share_lower"], table["share_upper"] = limits[:, 0], limits[:, 1]
@@ -472,39 +463,40 @@ _YIELD_NEEDS = ("date", "faces_seen", "alerts", "arrests")
 
 
 def _yield_frame(deployments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    if not isinstance(deployments, pd.DataFrame):
-        raise ValueError("deployments must be a pandas DataFrame")
     needed = list(_YIELD_NEEDS) + [c for c in by if c not in ("year", "month")]
-    missing = [c for c in dict.fromkeys(needed) if c not in deployments.columns]
-    if missing:
-        raise ValueError(f"deployments lacks column(s) {missing}")
+    checks.frame(deployments, list(dict.fromkeys(needed)))
     frame = deployments.copy()
     dates = pd.to_datetime(frame["date"], errors="coerce")
     bad = frame.index[dates.isna()]
     if len(bad):
         raise ValueError(f"deployments has missing or unreadable dates at rows {list(bad)[:10]}")
-    frame["year"] = dates.dt.year
-    frame["month"] = dates.dt.strftime("%Y-%m")
+    if "year" not in deployments.columns:
+        frame["year"] = dates.dt.year
+    if "month" not in deployments.columns:
+        frame["month"] = dates.dt.to_period("M")
     for column in ("faces_seen", "alerts", "arrests"):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        text = frame.index[values.isna() & frame[column].notna()]
-        if len(text):
-            raise ValueError(f"column {column!r} holds non-numbers at rows {list(text)[:10]}")
-        negative = frame.index[values < 0]
-        if len(negative):
-            raise ValueError(f"column {column!r} is negative at rows {list(negative)[:10]}")
-        frame[column] = values
+        frame[column] = checks.count_column(deployments, column)
     return frame
 
 
-def _per_alert(arrests: float, alerts: float, alpha: float) -> tuple[float, float, str]:
+def _per_alert(arrests: int, alerts: int, conf: float) -> tuple[float, float, str]:
     if alerts <= 0:
         return np.nan, np.nan, "no alerts recorded"
     if arrests <= alerts:
-        lower, upper = proportion_confint(arrests, alerts, alpha=alpha, method="beta")
-        return float(lower), float(upper), "Clopper-Pearson (arrests as a share of alerts)"
-    lower, upper = confint_poisson(arrests, alerts, method="exact-c", alpha=alpha)
-    return float(lower), float(upper), "exact Poisson (arrests exceed alerts)"
+        limits = rate_ci(arrests, alerts, conf=conf).iloc[0]
+        method = "Clopper-Pearson (arrests as a share of alerts)"
+    else:
+        limits = poisson_ci(arrests, alerts, conf=conf).iloc[0]
+        method = "exact Poisson (arrests exceed alerts)"
+    return float(limits["lower"]), float(limits["upper"]), method
+
+
+def _poisson_rate(count: int, exposure: float, conf: float) -> tuple[float, float, float]:
+    """Estimate and exact limits of ``count / exposure``; NaN without exposure."""
+    if not exposure > 0:
+        return np.nan, np.nan, np.nan
+    limits = poisson_ci(count, exposure, conf=conf).iloc[0]
+    return count / exposure, float(limits["lower"]), float(limits["upper"])
 
 
 def _dispersion(values: np.ndarray) -> float:
@@ -514,67 +506,42 @@ def _dispersion(values: np.ndarray) -> float:
     return float(((values - mean) ** 2 / mean).sum() / (len(values) - 1))
 
 
-def _yield_row(group: pd.DataFrame, alpha: float) -> dict:
+def _yield_row(group: pd.DataFrame, conf: float) -> dict:
     known = group[group["arrests"].notna()]
-    arrests = float(known["arrests"].sum())
-    row = {
-        "deployments": len(group),
-        "deployments_arrests_known": len(known),
-        "arrests": int(arrests),
-    }
-    n = len(known)
-    if n:
-        lower, upper = confint_poisson(arrests, float(n), method="exact-c", alpha=alpha)
-        row |= {
-            "per_deployment": arrests / n,
-            "per_deployment_lower": float(lower),
-            "per_deployment_upper": float(upper),
-        }
-    else:
-        row |= {
-            "per_deployment": np.nan,
-            "per_deployment_lower": np.nan,
-            "per_deployment_upper": np.nan,
-        }
+    arrests = int(known["arrests"].sum())
+    row = {"n_deployments": len(known), "n_excluded": len(group) - len(known), "arrests": arrests}
+    rate = _poisson_rate(arrests, float(len(known)), conf)
+    row |= dict(
+        zip(("per_deployment", "per_deployment_lower", "per_deployment_upper"), rate, strict=True)
+    )
     with_alerts = known[known["alerts"].notna()]
-    alerts = float(with_alerts["alerts"].sum())
-    hits = float(with_alerts["arrests"].sum())
-    lower, upper, method = _per_alert(hits, alerts, alpha)
+    alerts, hits = int(with_alerts["alerts"].sum()), int(with_alerts["arrests"].sum())
+    lower, upper, method = _per_alert(hits, alerts, conf)
     row |= {
-        "alerts_used": int(alerts),
+        "alerts_used": alerts,
         "per_1000_alerts": 1000 * hits / alerts if alerts else np.nan,
         "per_1000_alerts_lower": 1000 * lower,
         "per_1000_alerts_upper": 1000 * upper,
         "per_alert_method": method,
     }
     with_faces = known[known["faces_seen"].notna()]
-    faces = float(with_faces["faces_seen"].sum())
-    hits = float(with_faces["arrests"].sum())
-    if faces > 0:
-        lower, upper = confint_poisson(hits, faces / 1e5, method="exact-c", alpha=alpha)
-        row |= {
-            "per_100k_faces": 1e5 * hits / faces,
-            "per_100k_faces_lower": float(lower),
-            "per_100k_faces_upper": float(upper),
-        }
-    else:
-        row |= {
-            "per_100k_faces": np.nan,
-            "per_100k_faces_lower": np.nan,
-            "per_100k_faces_upper": np.nan,
-        }
-    row["faces_used"] = int(faces)
+    faces, hits = int(with_faces["faces_seen"].sum()), int(with_faces["arrests"].sum())
+    rate = _poisson_rate(hits, faces / 1e5, conf)
+    row |= dict(
+        zip(("per_100k_faces", "per_100k_faces_lower", "per_100k_faces_upper"), rate, strict=True)
+    )
+    row["faces_used"] = faces
     row["dispersion"] = _dispersion(known["arrests"].to_numpy(dtype=float))
     return row
 
 
 def arrest_yield(
-    deployments: pd.DataFrame, by: str | list[str] | None = "year", *, alpha: float = 0.05
+    deployments: pd.DataFrame, by: str | list[str] | None = "year", *, conf: float = 0.95
 ) -> pd.DataFrame:
     """Arrests per deployment, per 1,000 alerts and per 100,000 faces seen, with intervals.
 
-    Deployments whose arrests are unknown (NA) are counted in ``deployments`` but left out
-    of every rate; each rate uses only the deployments that also have its denominator, and
+    Deployments whose arrests are unknown (NA) are left out of every rate and counted in
+    ``n_excluded``; each rate uses only the deployments that also have its denominator, and
     the denominators used are reported (``alerts_used``, ``faces_used``).
 
     Parameters
@@ -583,38 +550,41 @@ def arrest_yield(
         One row per deployment with ``date``, ``faces_seen``, ``alerts``, ``arrests`` and
         the grouping columns (e.g. :func:`lfr_analysis.data.load_deployments`).
     by : str, list of str or None
-        ``"year"`` or ``"month"`` (from ``date``), ``"threshold"``, ``"purpose"``,
+        ``"year"`` or ``"month"`` (from ``date``; a month is a pandas ``Period``, as in
+        :func:`lfr_analysis.rates.false_alert_rates`), ``"threshold"``, ``"purpose"``,
         ``"borough"``, any other column, or None for one overall row. Missing group values
         (e.g. threshold not recorded) form their own group.
-    alpha : float
-        1 - confidence level.
+    conf : float
+        Confidence level.
 
     Returns
     -------
     pandas.DataFrame
-        Per group: ``deployments``, ``deployments_arrests_known``, ``arrests``;
+        Per group: ``n_deployments`` (arrests known), ``n_excluded`` (arrests unknown),
+        ``arrests``;
         ``per_deployment`` (exact Poisson interval); ``per_1000_alerts`` (Clopper-Pearson
         on arrests out of alerts, or exact Poisson where arrests exceed alerts; method in
         ``per_alert_method``); ``per_100k_faces`` (exact Poisson); ``dispersion`` (Pearson
         variance-to-mean ratio of arrests per deployment: well above 1 means deployments
         differ more than Poisson, so the per-deployment interval is too narrow);
-        ``conf_level``.
+        ``conf``.
 
     Raises
     ------
     ValueError
-        Naming missing columns, unreadable dates, non-numeric or negative counts.
+        Naming missing columns, unreadable dates, counts that are not whole numbers >= 0
+        (naming the row and its ``deployment_id``).
     """
-    _check_alpha(alpha)
+    conf = checks.conf_level(conf)
     by_list = [] if by is None else _as_list(by)
     frame = _yield_frame(deployments, by_list)
     if not by_list:
-        result = pd.DataFrame([_yield_row(frame, alpha)])
+        result = pd.DataFrame([_yield_row(frame, conf)])
     else:
         records = []
         for key, group in frame.groupby(by_list, sort=True, dropna=False):
             key = key if isinstance(key, tuple) else (key,)
-            records.append(dict(zip(by_list, key, strict=True)) | _yield_row(group, alpha))
+            records.append(dict(zip(by_list, key, strict=True)) | _yield_row(group, conf))
         result = pd.DataFrame.from_records(records)
-    result["conf_level"] = 1 - alpha
+    result["conf"] = conf
     return result

@@ -14,14 +14,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.rates import confint_poisson
 
-from lfr_analysis.predictions import (
-    Reference,
-    _check_columns,
-    _prepare,
-    _reference_rate,
-)
+from lfr_analysis.predictions import _reference_rate, prepare
+from lfr_analysis.references import Reference
+from lfr_analysis.stats import checks
+from lfr_analysis.stats.baserates import DEFAULT_SCALING
+from lfr_analysis.stats.intervals import poisson_ci
 
 __all__ = ["cumulative_oe", "funnel_data", "funnel_limits"]
 
@@ -93,17 +91,13 @@ def funnel_data(
     reference: Reference,
     *,
     by: str = "deployment_id",
-    scaling: str = "linear",
+    scaling: str = DEFAULT_SCALING,
     adjust: str = "holm",
-    alpha: float = 0.05,
+    conf: float = 0.95,
     allow_threshold_mismatch: bool = False,
-    missing: str = "error",
+    missing: str = "exclude",
     probs=(0.001, 0.025, 0.975, 0.999),
     n_grid: int = 200,
-    faces: str = "faces_seen",
-    false_alerts: str = "false_alerts",
-    watchlist: str = "watchlist_size",
-    threshold: str = "threshold",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points and exact limits for a funnel plot of O/E against E.
 
@@ -119,36 +113,45 @@ def funnel_data(
     reference : Reference
     by : str
         Unit of the funnel (pooled within units).
-    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
+    scaling, allow_threshold_mismatch, missing : see
+        :func:`lfr_analysis.predictions.observed_vs_expected`.
     adjust : str
         ``multipletests`` method, e.g. ``"holm"`` or ``"fdr_bh"``.
+    conf : float
+        A unit is flagged when its adjusted p-value is below ``1 - conf``.
     probs : sequence of float
         Quantiles of the limits.
     n_grid : int
         Points of the limit curves.
-    faces, false_alerts, watchlist, threshold : str
-        Column names.
 
     Returns
     -------
     points, limits : pandas.DataFrame
-        ``limits`` as from :func:`funnel_limits` over the range of E.
+        ``points`` one row per unit with a positive expected count, with ``n_excluded`` the
+        unit's own rows left out for a missing value; ``limits`` as from
+        :func:`funnel_limits` over the range of E.
     """
-    cols = (faces, false_alerts, watchlist, threshold, by)
-    frame, excluded = _prepare(
+    checks.frame(deployments, [by])
+    frame = prepare(
         deployments,
         reference,
         scaling=scaling,
-        alpha=alpha,
+        conf=conf,
         allow_threshold_mismatch=allow_threshold_mismatch,
         missing=missing,
-        cols=cols,
     )
-    _check_columns(frame, [by])
-    if not isinstance(n_grid, int) or n_grid < 2:
-        raise ValueError(f"n_grid must be an integer >= 2, got {n_grid!r}")
-    units = frame.groupby(by, sort=True).agg(
-        observed=("_observed", "sum"), expected=("_expected", "sum"), faces_seen=("_faces", "sum")
+    conf = checks.conf_level(conf)
+    level = 1 - conf
+    n_grid = checks.whole(n_grid, "n_grid", minimum=2)
+    units = (
+        frame.assign(_excluded=~frame["_used"])
+        .groupby(by, sort=True)
+        .agg(
+            observed=("_observed", "sum"),
+            expected=("_expected", "sum"),
+            faces_seen=("_faces", "sum"),
+            n_excluded=("_excluded", "sum"),
+        )
     )
     units = units.loc[units["expected"] > 0].reset_index()
     if units.empty:
@@ -157,17 +160,17 @@ def funnel_data(
     units["ratio"] = observed / expected
     units["p_more"] = stats.poisson.sf(observed - 1, expected)
     units["p_fewer"] = stats.poisson.cdf(observed, expected)
-    units["p_more_adj"] = multipletests(units["p_more"], alpha=alpha, method=adjust)[1]
-    units["p_fewer_adj"] = multipletests(units["p_fewer"], alpha=alpha, method=adjust)[1]
+    units["p_more_adj"] = multipletests(units["p_more"], alpha=level, method=adjust)[1]
+    units["p_fewer_adj"] = multipletests(units["p_fewer"], alpha=level, method=adjust)[1]
     units["flag"] = _flag(observed, expected)
     units["flag_adjusted"] = np.select(
-        [units["p_more_adj"] < alpha, units["p_fewer_adj"] < alpha],
+        [units["p_more_adj"] < level, units["p_fewer_adj"] < level],
         [f"more than predicted ({adjust})", f"fewer than predicted ({adjust})"],
         default="not flagged",
     )
-    _, basis = _reference_rate(reference, alpha)
+    _, basis = _reference_rate(reference, conf)
     units["expected_basis"] = basis
-    units["n_excluded"] = excluded
+    units["n_excluded"] = units["n_excluded"].astype("int64")
     low, high = expected.min(), expected.max()
     grid = np.geomspace(low / 2, high * 2, n_grid) if high > low else np.array([low / 2, low * 2])
     return units, funnel_limits(grid, probs)
@@ -178,22 +181,17 @@ def cumulative_oe(
     reference: Reference,
     *,
     order_by: str = "date",
-    scaling: str = "linear",
-    alpha: float = 0.05,
+    scaling: str = DEFAULT_SCALING,
+    conf: float = 0.95,
     allow_threshold_mismatch: bool = False,
-    missing: str = "error",
-    faces: str = "faces_seen",
-    false_alerts: str = "false_alerts",
-    watchlist: str = "watchlist_size",
-    threshold: str = "threshold",
-    id_column: str = "deployment_id",
+    missing: str = "exclude",
 ) -> pd.DataFrame:
     """Cumulative observed and expected false alerts over time, with exact limits.
 
-    Returns one row per deployment in ``order_by`` order (ties by ``id_column``):
-    ``cum_observed``, ``cum_expected``, ``cum_ratio`` with its Garwood interval, and the
-    exact Poisson range of the cumulative count if the reference held
-    (``expected_lower``/``expected_upper`` = quantiles alpha/2 and 1 - alpha/2 of
+    Returns one row per deployment used, in ``order_by`` order (ties by
+    ``deployment_id``): ``cum_observed``, ``cum_expected``, ``cum_ratio`` with its Garwood
+    interval, and the exact Poisson range of the cumulative count if the reference held
+    (``expected_lower``/``expected_upper``: the equal-tailed quantiles at ``conf`` of
     Poisson(cum_expected)). The limits are pointwise, not simultaneous.
 
     Parameters
@@ -202,27 +200,26 @@ def cumulative_oe(
     reference : Reference
     order_by : str
         Time column.
-    scaling, alpha, allow_threshold_mismatch, missing : see :func:`observed_vs_expected`
-    faces, false_alerts, watchlist, threshold, id_column : str
-        Column names.
+    scaling, conf, allow_threshold_mismatch, missing : see
+        :func:`lfr_analysis.predictions.observed_vs_expected`.
 
     Returns
     -------
     pandas.DataFrame
     """
-    cols = (faces, false_alerts, watchlist, threshold, id_column)
-    frame, _ = _prepare(
+    checks.frame(deployments, [order_by])
+    frame = prepare(
         deployments,
         reference,
         scaling=scaling,
-        alpha=alpha,
+        conf=conf,
         allow_threshold_mismatch=allow_threshold_mismatch,
         missing=missing,
-        cols=cols,
     )
+    conf = checks.conf_level(conf)
+    id_column = "deployment_id"
     sort_keys = [order_by] + ([id_column] if id_column in frame.columns else [])
-    _check_columns(frame, sort_keys)
-    frame = frame.sort_values(sort_keys, kind="stable")
+    frame = frame.loc[frame["_used"]].sort_values(sort_keys, kind="stable")
     out = pd.DataFrame(
         {
             order_by: frame[order_by].to_numpy(),
@@ -238,14 +235,15 @@ def cumulative_oe(
     out["cum_ratio"] = np.where(positive, out["cum_observed"] / out["cum_expected"], np.nan)
     lower, upper = np.full(len(out), np.nan), np.full(len(out), np.nan)
     if positive.any():
-        low, high = confint_poisson(
+        limits = poisson_ci(
             out.loc[positive, "cum_observed"].to_numpy(),
             out.loc[positive, "cum_expected"].to_numpy(),
-            method="exact-c",
-            alpha=alpha,
+            conf=conf,
         )
-        lower[positive.to_numpy()], upper[positive.to_numpy()] = low, high
+        lower[positive.to_numpy()] = limits["lower"].to_numpy()
+        upper[positive.to_numpy()] = limits["upper"].to_numpy()
     out["cum_ratio_lower"], out["cum_ratio_upper"] = lower, upper
-    out["expected_lower"] = stats.poisson.ppf(alpha / 2, out["cum_expected"])
-    out["expected_upper"] = stats.poisson.ppf(1 - alpha / 2, out["cum_expected"])
+    tail = (1 - conf) / 2
+    out["expected_lower"] = stats.poisson.ppf(tail, out["cum_expected"])
+    out["expected_upper"] = stats.poisson.ppf(1 - tail, out["cum_expected"])
     return out

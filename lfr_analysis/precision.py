@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep
 
 from lfr_analysis.datasets import study_predictions
-from lfr_analysis.predictions import _check_alpha, _citation
-from lfr_analysis.stats.intervals import rate_ci
+from lfr_analysis.references import citation
+from lfr_analysis.stats import checks
+from lfr_analysis.stats.intervals import difference_ci, rate_ci
 
 __all__ = [
     "PrecisionReference",
@@ -66,38 +65,33 @@ def load_precision_references(path: str | Path | None = None, *, verify_checksum
             name="Essex 2019 (Met trials, 6 observed deployments)",
             true_alerts=int(essex["events"]),
             alerts=int(essex["denominator"]),
-            source=_citation(table, ["essex2019_verified_correct"]),
+            source=citation(table, ["essex2019_verified_correct"]),
             notes="verified correct only: a lower bound on precision",
         ),
         "swp2017_18": PrecisionReference(
             name="South Wales Police, Jun 2017 - Mar 2018 (15 events)",
             true_alerts=swp_true,
             alerts=swp_true + swp_false,
-            source=_citation(table, ["swp2017_18_true_alerts", "swp2017_18_false_alerts"]),
+            source=citation(table, ["swp2017_18_true_alerts", "swp2017_18_false_alerts"]),
             notes="police data released under FOI (2018)",
         ),
     }
 
 
 def _check_count_pair(events, trials, label):
-    for name, value in ((f"{label} events", events), (f"{label} trials", trials)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        if value < 0:
-            raise ValueError(f"{name} must not be negative, got {value}")
-    if trials == 0:
-        raise ValueError(f"{label} trials must be positive")
+    events = checks.whole(events, f"{label} events")
+    trials = checks.whole(trials, f"{label} trials", minimum=1)
     if events > trials:
         raise ValueError(f"{label} events ({events}) exceed trials ({trials})")
 
 
 def compare_precision(
-    true_alerts: int, alerts: int, reference: PrecisionReference, *, alpha: float = 0.05
+    true_alerts: int, alerts: int, reference: PrecisionReference, *, conf: float = 0.95
 ) -> pd.Series:
     """Compare the share of alerts that were true with a published per-alert result.
 
     Clopper-Pearson intervals for each share, the Newcombe interval for the difference
-    (``confint_proportions_2indep(method="newcomb")``) and Fisher's exact test.
+    (:func:`lfr_analysis.stats.intervals.difference_ci`) and Fisher's exact test.
 
     Parameters
     ----------
@@ -105,30 +99,24 @@ def compare_precision(
         Observed alerts recorded as true, and all alerts.
     reference : PrecisionReference
         E.g. from :func:`load_precision_references`.
-    alpha : float
-        1 - confidence level.
+    conf : float
+        Confidence level.
 
     Returns
     -------
     pandas.Series
     """
-    _check_alpha(alpha)
+    conf = checks.conf_level(conf)
     if not isinstance(reference, PrecisionReference):
-        raise ValueError(f"reference must be a PrecisionReference, got {type(reference)!r}")
+        raise TypeError(f"reference must be a PrecisionReference, got {type(reference)!r}")
     _check_count_pair(true_alerts, alerts, "observed")
     _check_count_pair(reference.true_alerts, reference.alerts, "reference")
-    observed_ci = rate_ci(true_alerts, alerts, conf=1 - alpha).iloc[0]
-    reference_ci = rate_ci(reference.true_alerts, reference.alerts, conf=1 - alpha).iloc[0]
+    observed_ci = rate_ci(true_alerts, alerts, conf=conf).iloc[0]
+    reference_ci = rate_ci(reference.true_alerts, reference.alerts, conf=conf).iloc[0]
     low, high = observed_ci["lower"], observed_ci["upper"]
     ref_low, ref_high = reference_ci["lower"], reference_ci["upper"]
-    diff_low, diff_high = confint_proportions_2indep(
-        true_alerts,
-        alerts,
-        reference.true_alerts,
-        reference.alerts,
-        method="newcomb",
-        compare="diff",
-        alpha=alpha,
+    diff_low, diff_high = difference_ci(
+        true_alerts, alerts, reference.true_alerts, reference.alerts, conf=conf
     )
     table = [
         [true_alerts, alerts - true_alerts],
@@ -151,14 +139,14 @@ def compare_precision(
             "difference_lower": float(diff_low),
             "difference_upper": float(diff_high),
             "p_fisher_two_sided": float(stats.fisher_exact(table).pvalue),
-            "conf_level": 1 - alpha,
+            "conf": conf,
             "method": "Clopper-Pearson; Newcombe difference; Fisher exact",
         }
     )
 
 
 def share_vs_benchmark(
-    events: int, trials: int, benchmark_share: float, *, alpha: float = 0.05
+    events: int, trials: int, benchmark_share: float, *, conf: float = 0.95
 ) -> pd.Series:
     """Exact binomial comparison of a share (e.g. 8 of 10 false alerts) with a benchmark.
 
@@ -166,7 +154,7 @@ def share_vs_benchmark(
     independently having probability ``benchmark_share``. ``lowest_consistent_share`` is the
     one-sided Clopper-Pearson lower bound: the smallest share of the exposed group (e.g. of
     the people passing the cameras) for which the observed count would not be significant
-    at level ``alpha``, one-sided.
+    at level ``1 - conf``, one-sided.
 
     Parameters
     ----------
@@ -174,20 +162,20 @@ def share_vs_benchmark(
         E.g. 8 Black people among 10 falsely alerted.
     benchmark_share : float
         The share to compare with, in (0, 1); say in the text what population it describes.
-    alpha : float
-        1 - confidence level.
+    conf : float
+        Confidence level.
 
     Returns
     -------
     pandas.Series
     """
-    _check_alpha(alpha)
+    conf = checks.conf_level(conf)
     _check_count_pair(events, trials, "share")
     if not 0 < benchmark_share < 1:
         raise ValueError(f"benchmark_share must be in (0, 1), got {benchmark_share!r}")
-    two_sided = rate_ci(events, trials, conf=1 - alpha).iloc[0]
+    two_sided = rate_ci(events, trials, conf=conf).iloc[0]
     low, high = two_sided["lower"], two_sided["upper"]
-    lowest = rate_ci(events, trials, conf=1 - alpha, side="lower")["lower"].iloc[0]
+    lowest = rate_ci(events, trials, conf=conf, side="lower")["lower"].iloc[0]
     test = stats.binomtest(events, trials, benchmark_share, alternative="greater")
     return pd.Series(
         {
@@ -200,7 +188,7 @@ def share_vs_benchmark(
             "p_more": float(test.pvalue),
             "p_two_sided": float(stats.binomtest(events, trials, benchmark_share).pvalue),
             "lowest_consistent_share": float(lowest),
-            "conf_level": 1 - alpha,
+            "conf": conf,
             "method": "exact binomial; Clopper-Pearson",
         }
     )

@@ -26,6 +26,7 @@ LAYERS = {
     "lfr_analysis.data": "analysis",
     "lfr_analysis.rates": "analysis",
     "lfr_analysis.predictions": "analysis",
+    "lfr_analysis.references": "analysis",
     "lfr_analysis.funnels": "analysis",
     "lfr_analysis.precision": "analysis",
     "lfr_analysis.arrests": "analysis",

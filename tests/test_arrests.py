@@ -154,7 +154,7 @@ def test_counts_carry_exact_poisson_intervals(harmonised):
         low, high = garwood(row.arrests)
         assert row.lower == pytest.approx(low, rel=1e-9)
         assert row.upper == pytest.approx(high, rel=1e-9)
-    assert table["conf_level"].eq(0.95).all()
+    assert table["conf"].eq(0.95).all()
 
 
 def test_counts_with_exposure_give_rates(harmonised):
@@ -250,8 +250,7 @@ def test_shares_with_residual_when_asked(harmonised):
     ("kwargs", "match"),
     [
         ({"by": "no_such_column"}, "unknown column"),
-        ({"by": 3}, "by must be"),
-        ({"alpha": 1.5}, "alpha"),
+        ({"conf": 1.5}, "confidence level"),
         ({"exposure": 0}, "exposure"),
         ({"row_types": ["people"]}, "row_types"),
         ({"events": "no-such-event"}, "unknown event_id"),
@@ -262,6 +261,11 @@ def test_shares_with_residual_when_asked(harmonised):
 def test_bad_arguments_raise_value_error(harmonised, kwargs, match):
     with pytest.raises(ValueError, match=match):
         A.arrest_counts(harmonised, **kwargs)
+
+
+def test_a_grouping_that_is_not_a_column_name_is_a_type_error(harmonised):
+    with pytest.raises(TypeError, match="by must be"):
+        A.arrest_counts(harmonised, by=3)
 
 
 def test_not_preferred_versions_are_left_out(harmonised):
@@ -370,7 +374,7 @@ def test_yield_by_year_hand_computed():
     table = A.arrest_yield(synthetic_deployments(), by="year").set_index("year")
     y23, y24 = table.loc[2023], table.loc[2024]
     # 2023: two deployments, one with arrests known (2 arrests, 5 alerts, 10,000 faces)
-    assert (y23["deployments"], y23["deployments_arrests_known"], y23["arrests"]) == (2, 1, 2)
+    assert (y23["n_deployments"], y23["n_excluded"], y23["arrests"]) == (1, 1, 2)
     assert y23["per_deployment"] == 2.0
     assert (y23["per_deployment_lower"], y23["per_deployment_upper"]) == pytest.approx(garwood(2))
     assert y23["alerts_used"] == 5 and y23["per_1000_alerts"] == pytest.approx(400.0)
@@ -383,7 +387,7 @@ def test_yield_by_year_hand_computed():
     assert y23["per_100k_faces_lower"] == pytest.approx(low / 0.1)
     assert y23["per_100k_faces_upper"] == pytest.approx(high / 0.1)
     # 2024: three deployments, 4 arrests; faces unknown for d5, so faces_used = 20,000
-    assert (y24["deployments"], y24["arrests"]) == (3, 4)
+    assert (y24["n_deployments"] + y24["n_excluded"], y24["arrests"]) == (3, 4)
     assert y24["per_deployment"] == pytest.approx(4 / 3)
     assert y24["alerts_used"] == 12 and y24["faces_used"] == 20_000
     assert y24["per_100k_faces"] == pytest.approx(20.0)
@@ -396,20 +400,21 @@ def test_yield_by_year_hand_computed():
 def test_yield_groups_keep_unknown_threshold():
     table = A.arrest_yield(synthetic_deployments(), by="threshold")
     assert table["threshold"].isna().sum() == 1
-    assert table["deployments"].sum() == 5
+    assert (table["n_deployments"] + table["n_excluded"]).sum() == 5
     overall = A.arrest_yield(synthetic_deployments(), by=None)
-    assert overall.loc[0, "arrests"] == 6 and overall.loc[0, "deployments_arrests_known"] == 4
+    assert overall.loc[0, "arrests"] == 6 and overall.loc[0, "n_deployments"] == 4
 
 
 @pytest.mark.parametrize("by", ["purpose", "borough", "month", ["year", "borough"]])
 def test_yield_other_groupings_add_up(by):
     table = A.arrest_yield(synthetic_deployments(), by=by)
-    assert table["arrests"].sum() == 6 and table["deployments"].sum() == 5
-    known = table[table["deployments_arrests_known"] > 0]
+    assert table["arrests"].sum() == 6
+    assert (table["n_deployments"] + table["n_excluded"]).sum() == 5
+    known = table[table["n_deployments"] > 0]
     assert (known["per_deployment_lower"] <= known["per_deployment"]).all()
     assert (known["per_deployment"] <= known["per_deployment_upper"]).all()
     # a group with no known arrests has no rate rather than a rate of zero
-    unknown = table[table["deployments_arrests_known"] == 0]
+    unknown = table[table["n_deployments"] == 0]
     assert unknown["per_deployment"].isna().all()
 
 
@@ -426,9 +431,19 @@ def test_yield_when_arrests_exceed_alerts_uses_poisson():
 @pytest.mark.parametrize(
     ("edit", "match"),
     [
-        (lambda f: f.drop(columns="alerts"), r"lacks column\(s\) \['alerts'\]"),
-        (lambda f: f.assign(arrests=[1, -1, 0, 0, 0]), "'arrests' is negative"),
-        (lambda f: f.assign(alerts=["5", "x", "4", "6", "2"]), "'alerts' holds non-numbers"),
+        (lambda f: f.drop(columns="alerts"), r"has no column\(s\) \['alerts'\]"),
+        (
+            lambda f: f.assign(arrests=[1, -1, 0, 0, 0]),
+            r"'arrests', row 1 .*value -1 is not a count",
+        ),
+        (
+            lambda f: f.assign(arrests=[1, 6.5, 0, 0, 0]),
+            r"'arrests', row 1 .*value 6.5 is not a count",
+        ),
+        (
+            lambda f: f.assign(alerts=["5", "x", "4", "6", "2"]),
+            r"'alerts', row 0 .*'5' is not a number",
+        ),
         (
             lambda f: f.assign(date=["2023-01-01", "not a date", "2024-01-01", None, "2024-01-02"]),
             "dates",
@@ -441,11 +456,11 @@ def test_yield_bad_input(edit, match):
 
 
 def test_yield_bad_arguments():
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="has no column"):
         A.arrest_yield(synthetic_deployments(), by="watchlist_size")
-    with pytest.raises(ValueError, match="alpha"):
-        A.arrest_yield(synthetic_deployments(), alpha=0)
-    with pytest.raises(ValueError, match="DataFrame"):
+    with pytest.raises(ValueError, match="confidence level"):
+        A.arrest_yield(synthetic_deployments(), conf=0)
+    with pytest.raises(TypeError, match="DataFrame"):
         A.arrest_yield([1, 2, 3])
 
 
@@ -514,26 +529,26 @@ def test_counts_properties_on_many_inputs():
     @hypothesis.given(
         counts=st.lists(st.integers(0, 400), min_size=1, max_size=6),
         extra=st.integers(0, 50),
-        alpha=st.sampled_from([0.01, 0.05, 0.1, 0.2]),
+        conf=st.sampled_from([0.99, 0.95, 0.9, 0.8]),
     )
-    def check(counts, extra, alpha):
+    def check(counts, extra, conf):
         frame = synthetic_people(counts, sum(counts) + extra)
-        wide = arrests_table(frame, alpha / 2)
-        narrow = arrests_table(frame, alpha)
+        wide = arrests_table(frame, 1 - (1 - conf) / 2)
+        narrow = arrests_table(frame, conf)
         assert (narrow["lower"] >= 0).all()
         assert (narrow["lower"] <= narrow["arrests"]).all()
         assert (narrow["arrests"] <= narrow["upper"]).all()
         assert (wide["lower"] <= narrow["lower"] + 1e-12).all()
         assert (wide["upper"] >= narrow["upper"] - 1e-12).all()
         if sum(counts) + extra > 0:
-            shares = A.arrest_counts(frame, "offence_group", alpha=alpha, shares=True)
+            shares = A.arrest_counts(frame, "offence_group", conf=conf, shares=True)
             assert shares["arrests"].sum() == sum(counts) + extra
             assert ((shares["share_lower"] >= 0) & (shares["share_upper"] <= 1)).all()
             assert (shares["share_lower"] <= shares["share"] + 1e-12).all()
             assert (shares["share"] <= shares["share_upper"] + 1e-12).all()
 
-    def arrests_table(frame, alpha):
-        table = A.arrest_counts(frame, "offence_group", alpha=alpha)
+    def arrests_table(frame, conf):
+        table = A.arrest_counts(frame, "offence_group", conf=conf)
         return table.sort_values("offence_group").reset_index(drop=True)
 
     check()

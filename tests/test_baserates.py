@@ -96,7 +96,9 @@ def test_exact_fpir_is_probability_of_at_least_one_false_match():
     # Independent: P(at least one of W comparisons matches) from scipy's binomial.
     fmr, size = 1.7e-8, 16_000
     expected = stats.binom.sf(0, size, fmr)
-    assert baserates.fpir_from_false_match_rate(fmr, size) == pytest.approx(expected, rel=1e-10)
+    assert baserates.fpir_from_false_match_rate(fmr, size, scaling="exact") == pytest.approx(
+        expected, rel=1e-10
+    )
     linear = baserates.fpir_from_false_match_rate(fmr, size, scaling="linear")
     assert linear == pytest.approx(size * fmr, rel=1e-15)
     assert linear > expected  # the linear rule overstates slightly
@@ -186,8 +188,8 @@ def test_per_face_vs_per_alert_rejects_impossible_totals():
         baserates.per_face_vs_per_alert(1000, 10, 12)
     with pytest.raises(ValueError, match="alerts must be at least 1"):
         baserates.per_face_vs_per_alert(1000, 0, 0)
-    with pytest.raises(ValueError, match="alpha"):
-        baserates.per_face_vs_per_alert(1000, 10, 1, alpha=1.5)
+    with pytest.raises(ValueError, match="confidence level"):
+        baserates.per_face_vs_per_alert(1000, 10, 1, conf=1.5)
 
 
 def test_implied_prevalence_hand_calculation():

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from lfr_analysis import funnels, plotting, precision
+from lfr_analysis import funnels, plotting, precision, references
 from lfr_analysis import predictions as pr
 from lfr_analysis.datasets import study_predictions
 from lfr_analysis.datasets.reader import DataValidationError
@@ -42,9 +42,14 @@ def deployments(rows):
     return frame
 
 
+def ove(*args, **kwargs):
+    """observed_vs_expected with its full working (every column)."""
+    return pr.observed_vs_expected(*args, full=True, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def refs():
-    return pr.load_references(verify_checksum=False)
+    return references.load_references(verify_checksum=False)
 
 
 ANNUAL = deployments([("d1", "2025-01-01", 10_000, 0.60, 3_147_436, 10)])
@@ -75,7 +80,7 @@ def test_linear_scaling_reproduces_the_second_published_figure():
     at_10k = table.loc["npl2023_lfr_fpir_t060_w10000"]
     at_1k = table.loc["npl2023_lfr_fpir_t060_w1000"]
     frame = deployments([("x", "2023-01-01", int(at_1k["watchlist_size"]), 0.6, 60_000, 0)])
-    ref = pr.load_references(verify_checksum=False)["npl2023_t060"]
+    ref = references.load_references(verify_checksum=False)["npl2023_t060"]
     assert ref.fpir == pytest.approx(1 / at_10k["value"])
     expected = pr.expected_false_alerts(frame, ref).iloc[0]
     assert expected == pytest.approx(60_000 / at_1k["value"])  # = 1.0
@@ -171,7 +176,7 @@ def test_expected_keeps_missing_as_missing(refs):
 
 
 def test_bad_scaling_is_refused(refs):
-    with pytest.raises(ValueError, match="scaling must be one of"):
+    with pytest.raises(ValueError, match="scaling=.quadratic. is not one of"):
         pr.expected_false_alerts(ANNUAL, refs["npl2023_t060"], "quadratic")
 
 
@@ -179,7 +184,7 @@ def test_bad_scaling_is_refused(refs):
 
 
 def test_fixed_prediction_matches_garwood_by_hand(refs):
-    out = pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"]).iloc[0]
+    out = ove(ANNUAL, refs["npl2023_t060"]).iloc[0]
     expected = 3_147_436 / 6000
     assert out["observed"] == 10 and out["expected"] == pytest.approx(expected)
     # Garwood limits from chi-squared quantiles, divided by E
@@ -197,7 +202,7 @@ def test_fixed_prediction_matches_garwood_by_hand(refs):
 
 
 def test_conditional_test_counts_the_studys_uncertainty(refs):
-    out = pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"]).iloc[0]
+    out = ove(ANNUAL, refs["npl2023_t060"]).iloc[0]
     n, m = 3_147_436, 42_000
     assert out["faces_scaled"] == pytest.approx(n)
     # exact conditional test = binomial test of 10 of 17 against n / (n + m)
@@ -217,7 +222,7 @@ def test_conditional_test_counts_the_studys_uncertainty(refs):
 
 def test_zero_event_reference_gives_bound_and_one_sided_tests_only(refs):
     frame = ANNUAL.assign(threshold=0.64)
-    out = pr.observed_vs_expected(frame, refs["npl2023_t064"]).iloc[0]
+    out = ove(frame, refs["npl2023_t064"]).iloc[0]
     bound = 1 - 0.05 ** (1 / 42_000)
     assert out["ref_upper_rate"] == pytest.approx(bound, rel=1e-9)
     assert out["expected_upper"] == pytest.approx(3_147_436 * bound, rel=1e-9)
@@ -238,15 +243,15 @@ def test_threshold_mismatch_is_refused_unless_allowed(refs):
         ]
     )
     with pytest.raises(ValueError, match=r"threshold 0\.60.*0\.64 \(1 rows\).*allow_threshold"):
-        pr.observed_vs_expected(frame, refs["npl2023_t060"])
-    out = pr.observed_vs_expected(frame, refs["npl2023_t060"], allow_threshold_mismatch=True)
+        ove(frame, refs["npl2023_t060"])
+    out = ove(frame, refs["npl2023_t060"], allow_threshold_mismatch=True)
     assert out["n_deployments"].iloc[0] == 2 and "counterfactual" in out["note"].iloc[0]
 
 
 def test_unknown_threshold_is_a_mismatch(refs):
     frame = deployments([("s1", "2025-06-01", 16_000, None, 20_000, 0)])
     with pytest.raises(ValueError, match=r"unknown threshold \(1 rows\).*'s1'"):
-        pr.observed_vs_expected(frame, refs["npl2023_t060"])
+        ove(frame, refs["npl2023_t060"])
 
 
 def test_missing_values_refused_or_excluded_and_counted(refs):
@@ -258,8 +263,8 @@ def test_missing_values_refused_or_excluded_and_counted(refs):
         ]
     )
     with pytest.raises(ValueError, match=r"2 deployment\(s\) lack a value.*'b', 'c'"):
-        pr.observed_vs_expected(frame, refs["npl2023_t060"])
-    out = pr.observed_vs_expected(frame, refs["npl2023_t060"], missing="exclude").iloc[0]
+        ove(frame, refs["npl2023_t060"], missing="raise")
+    out = ove(frame, refs["npl2023_t060"]).iloc[0]  # excluded by default, and counted
     assert (out["n_deployments"], out["n_excluded"], out["observed"]) == (1, 2, 1)
     assert out["expected"] == pytest.approx(10.0)
 
@@ -273,55 +278,59 @@ def test_groups_are_pooled_not_averaged(refs):
         ]
     )
     frame["year"] = frame["date"].dt.year
-    out = pr.observed_vs_expected(frame, refs["npl2023_t060"], by="year").set_index("year")
+    out = ove(frame, refs["npl2023_t060"], by="year").set_index("year")
     assert out.loc[2023, ["observed", "expected"]].tolist() == pytest.approx([1, 10.0])
     assert out.loc[2024, ["observed", "expected"]].tolist() == pytest.approx([3, 1.0])
     assert out.loc[2024, "p_more"] == pytest.approx(1 - math.exp(-1) * (1 + 1 + 0.5))
 
 
-@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, "0.05"])
-def test_bad_alpha_is_refused(refs, bad):
-    with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
-        pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"], alpha=bad)
+@pytest.mark.parametrize("bad", [0, 1, 1.5, 0.4, "0.95"])
+def test_bad_conf_is_refused(refs, bad):
+    with pytest.raises(ValueError, match="the confidence level must be at least 0.5"):
+        ove(ANNUAL, refs["npl2023_t060"], conf=bad)
 
 
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("false_alerts", 2.5, r"column 'false_alerts', deployment 'd1': value 2.5 is not a whole"),
-        ("faces_seen", -3, r"column 'faces_seen', deployment 'd1': value -3 is not a whole"),
-        ("watchlist_size", "many", r"column 'watchlist_size', deployment 'd1': value 'many'"),
-        ("false_alerts", 4_000_000, r"deployment 'd1': false_alerts \(4000000\) exceed"),
+        ("false_alerts", 2.5, r"'false_alerts', row 0 .*'d1': value 2.5 is not a count"),
+        ("faces_seen", -3, r"'faces_seen', row 0 .*'d1': value -3 is not a count"),
+        ("watchlist_size", "many", r"'watchlist_size', row 0 .*'d1': value 'many' is not a number"),
+        ("watchlist_size", 0, r"'watchlist_size', row 0 .*'d1': value 0; .*empty watchlist"),
+        ("watchlist_size", 2.5, r"'watchlist_size', row 0 .*'d1': value 2.5 is not a count"),
+        ("false_alerts", 4_000_000, r"'d1': false_alerts \(4000000\) exceed faces_seen"),
     ],
 )
 def test_bad_counts_are_refused_naming_column_and_deployment(refs, column, value, message):
     frame = ANNUAL.astype({column: object})
     frame.loc[0, column] = value
     with pytest.raises(ValueError, match=message):
-        pr.observed_vs_expected(frame, refs["npl2023_t060"])
+        ove(frame, refs["npl2023_t060"])
 
 
 def test_missing_columns_are_named(refs):
-    with pytest.raises(ValueError, match=r"lack column\(s\) \['faces_seen'\]"):
-        pr.observed_vs_expected(ANNUAL.drop(columns="faces_seen"), refs["npl2023_t060"])
+    with pytest.raises(ValueError, match=r"has no column\(s\) \['faces_seen'\]"):
+        ove(ANNUAL.drop(columns="faces_seen"), refs["npl2023_t060"])
 
 
 def test_study_size_changes_only_the_uncertainty(refs):
-    bigger = pr.with_study_size(refs["npl2023_t060"], events=70, basis="if 70 events")
+    bigger = references.with_study_size(refs["npl2023_t060"], events=70, basis="if 70 events")
     assert bigger.exposure == pytest.approx(420_000) and bigger.fpir == refs["npl2023_t060"].fpir
-    out = pr.observed_vs_expected(ANNUAL, bigger).iloc[0]
-    base = pr.observed_vs_expected(ANNUAL, refs["npl2023_t060"]).iloc[0]
+    out = ove(ANNUAL, bigger).iloc[0]
+    base = ove(ANNUAL, refs["npl2023_t060"]).iloc[0]
     assert out["expected"] == pytest.approx(base["expected"])
     # more study events: a narrower conditional interval, closer to the fixed-prediction one
     assert out["ratio_upper"] < out["ratio_upper_cond"] < base["ratio_upper_cond"]
-    zero = pr.with_study_size(refs["npl2023_t064"], exposure=130_000, basis="crowd size")
+    zero = references.with_study_size(refs["npl2023_t064"], exposure=130_000, basis="crowd size")
     assert zero.upper_bound() == pytest.approx(1 - 0.05 ** (1 / 130_000))
     with pytest.raises(ValueError, match="give exposure, not events"):
-        pr.with_study_size(refs["npl2023_t064"], events=3, basis="x")
+        references.with_study_size(refs["npl2023_t064"], events=3, basis="x")
     with pytest.raises(ValueError, match="give events, not exposure"):
-        pr.with_study_size(refs["npl2023_t060"], exposure=1e5, basis="x")
-    with pytest.raises(ValueError, match="positive integer"):
-        pr.with_study_size(refs["npl2023_t060"], events=0, basis="x")
+        references.with_study_size(refs["npl2023_t060"], exposure=1e5, basis="x")
+    with pytest.raises(ValueError, match="events must be at least 1"):
+        references.with_study_size(refs["npl2023_t060"], events=0, basis="x")
+    with pytest.raises(ValueError, match="events must be a whole number"):
+        references.with_study_size(refs["npl2023_t060"], events=2.5, basis="x")
 
 
 def test_fill_missing_flags_filled_rows():
@@ -441,9 +450,9 @@ def test_compare_precision_refuses_impossible_counts():
     essex = precision.load_precision_references(verify_checksum=False)["essex2019"]
     with pytest.raises(ValueError, match=r"observed events \(5\) exceed trials \(4\)"):
         precision.compare_precision(5, 4, essex)
-    with pytest.raises(ValueError, match="must be an integer"):
+    with pytest.raises(ValueError, match="must be a whole number"):
         precision.compare_precision(2.5, 4, essex)
-    with pytest.raises(ValueError, match="must be a PrecisionReference"):
+    with pytest.raises(TypeError, match="must be a PrecisionReference"):
         precision.compare_precision(3, 4, (8, 42))
 
 
@@ -469,12 +478,12 @@ def test_share_vs_benchmark_by_hand():
     false_alerts=st.integers(0, 40),
 )
 def test_intervals_are_ordered_contain_the_estimate_and_nest(faces, watchlist, false_alerts):
-    refs = pr.load_references(verify_checksum=False)
+    refs = references.load_references(verify_checksum=False)
     rows = [(f"d{i}", "2024-01-01", watchlist, 0.6, n, 0) for i, n in enumerate(faces)]
     frame = deployments(rows)
     frame.loc[0, "false_alerts"] = min(false_alerts, faces[0])
-    narrow = pr.observed_vs_expected(frame, refs["npl2023_t060"], alpha=0.10).iloc[0]
-    wide = pr.observed_vs_expected(frame, refs["npl2023_t060"], alpha=0.01).iloc[0]
+    narrow = ove(frame, refs["npl2023_t060"], conf=0.90).iloc[0]
+    wide = ove(frame, refs["npl2023_t060"], conf=0.99).iloc[0]
     for out in (narrow, wide):
         assert 0 <= out["ratio_lower"] <= out["ratio"] <= out["ratio_upper"]
         assert 0 <= out["ratio_lower_cond"] <= out["ratio"] <= out["ratio_upper_cond"]

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lfr_analysis import rates
+from lfr_analysis import arrests, predictions, rates, references
 
 EXAMPLES = 150
 PROPERTY = settings(
@@ -185,9 +185,7 @@ def test_false_alert_rates_refuse_negative_counts():
 
 @pytest.fixture(scope="module")
 def npl_060():
-    from lfr_analysis import predictions
-
-    return predictions.load_references()["npl2023_t060"]
+    return references.load_references()["npl2023_t060"]
 
 
 def prediction_frame(faces, false_alerts, watchlist):
@@ -208,17 +206,13 @@ def prediction_frame(faces, false_alerts, watchlist):
 @given(
     rows=st.lists(st.tuples(st.integers(1, 10**6), st.integers(0, 50)), min_size=1, max_size=8),
     watchlist=st.integers(100, 50_000),
-    alpha=st.sampled_from([0.2, 0.1, 0.05, 0.01, 0.002]),
+    conf=st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.998]),
 )
-def test_observed_vs_expected_interval_in_domain_and_contains_ratio(
-    rows, watchlist, alpha, npl_060
-):
-    from lfr_analysis import predictions
-
+def test_observed_vs_expected_interval_in_domain_and_contains_ratio(rows, watchlist, conf, npl_060):
     faces = [f for f, _ in rows]
     false_alerts = [min(k, f) for f, k in rows]
     out = predictions.observed_vs_expected(
-        prediction_frame(faces, false_alerts, watchlist), npl_060, alpha=alpha
+        prediction_frame(faces, false_alerts, watchlist), npl_060, conf=conf, full=True
     ).iloc[0]
     assert out["observed"] == sum(false_alerts)
     assert out["expected"] > 0
@@ -240,8 +234,6 @@ def test_observed_vs_expected_interval_in_domain_and_contains_ratio(
 def test_observed_vs_expected_refuses_negative_counts_naming_them(
     faces, column, bad, position, npl_060
 ):
-    from lfr_analysis import predictions
-
     frame = prediction_frame(faces, [0] * len(faces), 10_000)
     row = position % len(faces)
     frame.loc[row, column] = bad
@@ -250,26 +242,23 @@ def test_observed_vs_expected_refuses_negative_counts_naming_them(
 
 
 @FRAME_PROPERTY
-@given(alpha=st.floats(allow_nan=True) | st.sampled_from([0, 1, -0.5, 2]))
-def test_alpha_outside_the_unit_interval_is_refused(alpha, npl_060):
-    from lfr_analysis import arrests, predictions
-
-    if 0 < alpha < 1:
+@given(conf=st.floats(allow_nan=True) | st.sampled_from([0, 1, 0.3, -0.5, 2]))
+def test_a_confidence_level_outside_half_to_one_is_refused(conf, npl_060):
+    if 0.5 <= conf < 1:
         return
     frame = prediction_frame([1000], [0], 10_000)
-    with pytest.raises(ValueError, match="alpha"):
-        predictions.observed_vs_expected(frame, npl_060, alpha=alpha)
-    with pytest.raises(ValueError, match="alpha"):
-        arrests.arrest_counts(alpha=alpha)
+    with pytest.raises(ValueError, match="confidence level"):
+        predictions.observed_vs_expected(frame, npl_060, conf=conf)
+    with pytest.raises(ValueError, match="confidence level"):
+        arrests.arrest_counts(conf=conf)
 
 
-@pytest.mark.parametrize("alpha", [0.2, 0.1, 0.05, 0.01])
-def test_arrest_counts_on_the_published_data_are_ordered_and_nested(alpha):
+@pytest.mark.parametrize("conf", [0.8, 0.9, 0.95, 0.99])
+def test_arrest_counts_on_the_published_data_are_ordered_and_nested(conf):
     # generated inputs: see test_counts_properties_on_many_inputs in tests/test_arrests.py
-    from lfr_analysis import arrests
-
-    narrow = arrests.arrest_counts(by="offence_group", alpha=alpha).set_index("offence_group")
-    wide = arrests.arrest_counts(by="offence_group", alpha=alpha / 2).set_index("offence_group")
+    wider = 1 - (1 - conf) / 2
+    narrow = arrests.arrest_counts(by="offence_group", conf=conf).set_index("offence_group")
+    wide = arrests.arrest_counts(by="offence_group", conf=wider).set_index("offence_group")
     assert (narrow["lower"] >= 0).all()
     assert (narrow["lower"] <= narrow["arrests"]).all()
     assert (narrow["arrests"] <= narrow["upper"]).all()

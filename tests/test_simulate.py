@@ -24,7 +24,7 @@ PARAMETERS = {
     "prevalence": 2e-4,
     "watchlist_size": 16_000,
     "false_match_rate": 1e-8,
-    "true_positive_rate": 0.89,
+    "tpir": 0.89,
 }
 
 
@@ -69,7 +69,7 @@ def test_degenerate_rates_give_certain_outcomes():
     everyone = simulate_deployments(
         rng,
         n_deployments=100,
-        **{**PARAMETERS, "prevalence": 1.0, "true_positive_rate": 1.0},
+        **{**PARAMETERS, "prevalence": 1.0, "tpir": 1.0},
     )
     assert (everyone["true_alerts"] == everyone["faces_seen"]).all()
 
@@ -119,7 +119,7 @@ def test_parameters_broadcast_per_deployment():
         prevalence=0.0,
         watchlist_size=[0, 1_000, 16_000],
         false_match_rate=1e-6,
-        true_positive_rate=0.9,
+        tpir=0.9,
     )
     assert simulated["faces_seen"].tolist() == [1_000, 2_000, 3_000]
     assert simulated["watchlist_size"].tolist() == [0, 1_000, 16_000]
@@ -168,7 +168,7 @@ def test_simulate_record_replays_each_deployment():
         RECORD,
         prevalence=1e-4,
         false_match_rate=1e-8,
-        true_positive_rate=0.89,
+        tpir=0.89,
         n_replicates=4,
     )
     assert len(simulated) == 12
@@ -181,7 +181,7 @@ def test_simulate_record_replays_each_deployment():
         RECORD[["faces_seen"]],
         prevalence=1e-4,
         false_match_rate=1e-8,
-        true_positive_rate=0.89,
+        tpir=0.89,
         n_replicates=2,
         watchlist_size=1_000,
     )
@@ -194,7 +194,7 @@ def test_replicate_totals_sum_within_replicates():
         RECORD,
         prevalence=1e-3,
         false_match_rate=1e-7,
-        true_positive_rate=0.89,
+        tpir=0.89,
         n_replicates=50,
     )
     totals = replicate_totals(simulated)
@@ -213,7 +213,7 @@ def test_replicate_totals_sum_within_replicates():
 def test_simulate_record_rejects_missing_values_and_columns():
     gappy = RECORD.astype({"faces_seen": "Int64"}).copy()
     gappy.loc["b", "faces_seen"] = pd.NA
-    arguments = {"prevalence": 1e-4, "false_match_rate": 1e-8, "true_positive_rate": 0.89}
+    arguments = {"prevalence": 1e-4, "false_match_rate": 1e-8, "tpir": 0.89}
     rng = np.random.default_rng(SEED)
     with pytest.raises(ValueError, match="faces_seen: missing value .* position 1"):
         simulate_record(rng, gappy, **arguments)
@@ -235,8 +235,9 @@ def test_compare_settings_matches_exact_values():
         watchlist_sizes=[1_000, 16_000],
         faces_seen=20_000,
         prevalence=5e-4,
-        true_positive_rate=0.89,
+        tpir=0.89,
         n_deployments=20_000,
+        scaling="exact",
     )
     assert table[["setting", "watchlist_size"]].values.tolist() == [
         ["higher rate", 1_000],
@@ -264,5 +265,5 @@ def test_compare_settings_matches_exact_values():
             watchlist_sizes=[1_000],
             faces_seen=1,
             prevalence=0.0,
-            true_positive_rate=0.9,
+            tpir=0.9,
         )

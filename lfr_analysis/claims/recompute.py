@@ -106,20 +106,20 @@ def select_rows(deployments: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
     return deployments.loc[keep]
 
 
-def recompute(deployments: pd.DataFrame, recipe: Recipe, *, alpha: float = 0.05):
+def recompute(deployments: pd.DataFrame, recipe: Recipe, *, conf: float = 0.95):
     """Compute ``recipe`` from the deployment table.
 
     Sums skip rows where the column is unknown (and count them in ``rows_missing``); a
     rate uses only rows where both numerator and denominator are known, and carries a
-    Clopper-Pearson interval from :func:`lfr_analysis.rates.rate_ci`.
+    Clopper-Pearson interval from :func:`lfr_analysis.stats.intervals.rate_ci`.
 
     Parameters
     ----------
     deployments : pandas.DataFrame
         As from :func:`lfr_analysis.data.load_deployments`.
     recipe : Recipe
-    alpha : float
-        1 - confidence level of the interval on a rate.
+    conf : float
+        Confidence level of the interval on a rate.
 
     Returns
     -------
@@ -160,9 +160,7 @@ def recompute(deployments: pd.DataFrame, recipe: Recipe, *, alpha: float = 0.05)
         **result,
     )
     if denominator_col is not None and out.denominator:
-        ci = rate_ci(
-            int(out.numerator), int(out.denominator), method="clopper-pearson", conf=1 - alpha
-        )
+        ci = rate_ci(int(out.numerator), int(out.denominator), method="clopper-pearson", conf=conf)
         out.ci_lower = float(np.asarray(ci["lower"])[0])
         out.ci_upper = float(np.asarray(ci["upper"])[0])
     return out

@@ -448,7 +448,7 @@ def plot_counts(
 
 
 def _precision_curve(false_match_rate, watchlist_size, tpir) -> np.ndarray:
-    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size)
+    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size, scaling="exact")
     return baserates.precision(PREVALENCE_GRID, tpir, fpir)
 
 
@@ -483,7 +483,7 @@ def plot_explorer(
     numpy.ndarray of matplotlib.axes.Axes
         The alert-count panel and the share-true panel.
     """
-    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size)
+    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size, scaling="exact")
     expected = baserates.expected_alerts(faces_seen, prevalence, tpir, fpir).iloc[0]
     share_true = baserates.precision(prevalence, tpir, fpir)
     left, right = axes = _axes(ax, 2, figsize=(9, 3.6), horizontal=True)
@@ -540,7 +540,7 @@ def plot_explorer_overview(
     """
     if not settings:
         raise ValueError("settings is empty: give at least one name -> false_match_rate")
-    sizes = np.atleast_1d(checks.count("watchlist_sizes", watchlist_sizes, minimum=1))
+    sizes = np.atleast_1d(checks.count(watchlist_sizes, "watchlist_sizes", minimum=1))
     left, right = axes = _axes(ax, 2, figsize=(10, 4), horizontal=True)
     styles = ["-", "--", ":", "-."]
     span = np.linspace(max(1, sizes.min() // 2), sizes.max() * 1.25, 100).round()
@@ -549,7 +549,7 @@ def plot_explorer_overview(
         for size, style in zip(sizes, styles * len(sizes), strict=False):
             curve = _precision_curve(fmr, size, tpir)
             left.semilogx(PREVALENCE_GRID, curve, style, color=colour, label=f"{name}, W={size:,}")
-        fpir = baserates.fpir_from_false_match_rate(fmr, span)
+        fpir = baserates.fpir_from_false_match_rate(fmr, span, scaling="exact")
         right.plot(span, faces_seen * np.asarray(fpir), color=colour, label=name)
     if prevalence is not None:
         left.axvline(prevalence, color=COLOURS["muted"], linewidth=0.8)

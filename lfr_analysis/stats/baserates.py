@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import confint_poisson
 
 from lfr_analysis.stats import checks
+from lfr_analysis.stats.intervals import poisson_ci, rate_ci
 
 __all__ = [
+    "DEFAULT_SCALING",
     "SCALINGS",
     "expected_alerts",
     "false_alert_share",
@@ -50,7 +50,13 @@ __all__ = [
     "scale_fpir",
 ]
 
-SCALINGS = ("exact", "linear")
+#: How an FPIR scales with watchlist size: ``"linear"`` (NPL's statement, ``W * fmr``) or
+#: ``"exact"`` (``1 - (1 - fmr) ** W``); the two differ by under 0.02% for watchlists up to
+#: 30,000 at the rates seen here.
+SCALINGS = ("linear", "exact")
+
+#: The one default of every ``scaling`` argument in the package.
+DEFAULT_SCALING = "linear"
 
 
 def _check_scaling(scaling: str) -> None:
@@ -65,7 +71,7 @@ def _scalar_or_array(array: np.ndarray):
 # ---------------------------------------------------------------- watchlist scaling
 
 
-def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str = "exact"):
+def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str = DEFAULT_SCALING):
     """FPIR of a watchlist of ``watchlist_size`` entries from the per-comparison false-match rate.
 
     Parameters
@@ -74,7 +80,7 @@ def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str
         Probability that one face falsely matches one watchlist entry.
     watchlist_size : int or array-like
         Number of entries on the watchlist.
-    scaling : {"exact", "linear"}
+    scaling : {"linear", "exact"}
         ``"exact"``: ``1 - (1 - fmr) ** W`` (independent comparisons);
         ``"linear"``: ``W * fmr``, NPL's proportional scaling (valid while small).
 
@@ -89,8 +95,8 @@ def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str
         On invalid input, or when linear scaling would give a probability above 1.
     """
     _check_scaling(scaling)
-    fmr = checks.probability("false_match_rate", false_match_rate)
-    size = checks.count("watchlist_size", watchlist_size)
+    fmr = checks.probability(false_match_rate, "false_match_rate")
+    size = checks.count(watchlist_size, "watchlist_size")
     if scaling == "linear":
         fpir = size * fmr
         checks.refuse_where("fpir", fpir, fpir > 1, "at most 1 under linear scaling (use 'exact')")
@@ -100,7 +106,7 @@ def fpir_from_false_match_rate(false_match_rate, watchlist_size, *, scaling: str
     return _scalar_or_array(fpir)
 
 
-def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = "exact"):
+def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = DEFAULT_SCALING):
     """Per-comparison false-match rate implied by an FPIR at a given watchlist size.
 
     Parameters
@@ -109,7 +115,7 @@ def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = "exact"):
         FPIR per face not on the watchlist.
     watchlist_size : int or array-like
         Watchlist size at which ``fpir`` holds (at least 1).
-    scaling : {"exact", "linear"}
+    scaling : {"linear", "exact"}
         Inverse of :func:`fpir_from_false_match_rate` under the same scaling.
 
     Returns
@@ -117,8 +123,8 @@ def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = "exact"):
     float or numpy.ndarray
     """
     _check_scaling(scaling)
-    rate = checks.probability("fpir", fpir)
-    size = checks.count("watchlist_size", watchlist_size, minimum=1)
+    rate = checks.probability(fpir, "fpir")
+    size = checks.count(watchlist_size, "watchlist_size", minimum=1)
     if scaling == "linear":
         fmr = rate / size
     else:
@@ -127,7 +133,7 @@ def false_match_rate_from_fpir(fpir, watchlist_size, *, scaling: str = "exact"):
     return _scalar_or_array(fmr)
 
 
-def scale_fpir(fpir, from_watchlist_size, to_watchlist_size, *, scaling: str = "linear"):
+def scale_fpir(fpir, from_watchlist_size, to_watchlist_size, *, scaling: str = DEFAULT_SCALING):
     """Carry an FPIR measured at one watchlist size over to another.
 
     Parameters
@@ -158,9 +164,9 @@ def scale_fpir(fpir, from_watchlist_size, to_watchlist_size, *, scaling: str = "
 
 
 def _alert_parts(prevalence, tpir, fpir) -> tuple[np.ndarray, np.ndarray]:
-    pi = checks.probability("prevalence", prevalence)
-    true_part = pi * checks.probability("tpir", tpir)
-    false_part = (1 - pi) * checks.probability("fpir", fpir)
+    pi = checks.probability(prevalence, "prevalence")
+    true_part = pi * checks.probability(tpir, "tpir")
+    false_part = (1 - pi) * checks.probability(fpir, "fpir")
     true_part, false_part = np.broadcast_arrays(true_part, false_part)
     checks.refuse_where(
         "prevalence * tpir + (1 - prevalence) * fpir",
@@ -240,10 +246,10 @@ def prevalence_for_precision(precision_value, tpir, fpir):
     >>> round(precision(p, 0.9, 1e-4), 12)
     0.5
     """
-    share = checks.probability("precision_value", precision_value)
+    share = checks.probability(precision_value, "precision_value")
     checks.refuse_where("precision_value", share, share == 1, "below 1 (precision 1 needs fpir 0)")
-    hit = checks.probability("tpir", tpir)
-    false_rate = checks.probability("fpir", fpir)
+    hit = checks.probability(tpir, "tpir")
+    false_rate = checks.probability(fpir, "fpir")
     denominator = hit * (1 - share) + share * false_rate
     checks.refuse_where(
         "tpir * (1 - precision) + precision * fpir", denominator, denominator == 0, "above 0"
@@ -267,10 +273,10 @@ def expected_alerts(faces_seen, prevalence, tpir, fpir) -> pd.DataFrame:
         One row per deployment: ``faces_seen``, ``watchlisted_faces``, ``true_alerts``,
         ``false_alerts``, ``alerts`` (expected values, not rounded).
     """
-    faces = checks.count("faces_seen", faces_seen)
-    pi = checks.probability("prevalence", prevalence)
-    hit = checks.probability("tpir", tpir)
-    false_rate = checks.probability("fpir", fpir)
+    faces = checks.count(faces_seen, "faces_seen")
+    pi = checks.probability(prevalence, "prevalence")
+    hit = checks.probability(tpir, "tpir")
+    false_rate = checks.probability(fpir, "fpir")
     faces, pi, hit, false_rate = np.broadcast_arrays(faces, pi, hit, false_rate)
     watchlisted = faces * pi
     true_alerts = watchlisted * hit
@@ -307,9 +313,9 @@ def natural_frequencies(faces_seen: int = 1_000_000, *, prevalence, tpir, fpir) 
     """
     values = {"prevalence": prevalence, "tpir": tpir, "fpir": fpir}
     for name, value in values.items():
-        if np.ndim(checks.probability(name, value)) != 0:
+        if np.ndim(checks.probability(value, name)) != 0:
             raise ValueError(f"{name} must be a single number here; got {value!r}")
-    faces = float(checks.count("faces_seen", faces_seen))
+    faces = float(checks.count(faces_seen, "faces_seen"))
     watchlisted = faces * float(prevalence)
     others = faces - watchlisted
     return pd.DataFrame(
@@ -330,34 +336,34 @@ def natural_frequencies(faces_seen: int = 1_000_000, *, prevalence, tpir, fpir) 
 # ------------------------------------------------------------ rates from a record
 
 
-def per_face_vs_per_alert(faces_seen, alerts, false_alerts, *, alpha: float = 0.05):
+def per_face_vs_per_alert(faces_seen, alerts, false_alerts, *, conf: float = 0.95):
     """The two false-alert rates of the same record, each with a Clopper-Pearson interval.
 
     Parameters
     ----------
     faces_seen, alerts, false_alerts : int
         Totals over the deployments studied (``false_alerts <= alerts <= faces_seen``).
-    alpha : float, optional
-        1 - confidence level of the two-sided intervals (default 0.05).
+    conf : float, optional
+        Confidence level of the two-sided intervals (default 0.95).
 
     Returns
     -------
     pandas.DataFrame
         Two rows, ``per face seen`` and ``per alert``, with ``false_alerts``,
         ``denominator``, ``estimate``, ``lower``, ``upper``, ``one_in`` (``1 / estimate``),
-        ``method`` and ``conf_level``.
+        ``method`` and ``conf``.
     """
-    faces = int(checks.count("faces_seen", faces_seen, minimum=1))
-    n_alerts = int(checks.count("alerts", alerts, minimum=1))
-    n_false = int(checks.count("false_alerts", false_alerts))
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
+    faces = int(checks.count(faces_seen, "faces_seen", minimum=1))
+    n_alerts = int(checks.count(alerts, "alerts", minimum=1))
+    n_false = int(checks.count(false_alerts, "false_alerts"))
+    conf = checks.conf_level(conf)
     if n_false > n_alerts:
         raise ValueError(f"false_alerts ({n_false}) is larger than alerts ({n_alerts})")
     if n_alerts > faces:
         raise ValueError(f"alerts ({n_alerts}) is larger than faces_seen ({faces})")
     denominators = np.array([faces, n_alerts])
-    lower, upper = proportion_confint(n_false, denominators, alpha=alpha, method="beta")
+    limits = rate_ci(n_false, denominators, conf=conf)
+    lower, upper = limits["lower"].to_numpy(), limits["upper"].to_numpy()
     estimate = n_false / denominators
     with np.errstate(divide="ignore"):
         one_in = 1 / estimate
@@ -370,13 +376,13 @@ def per_face_vs_per_alert(faces_seen, alerts, false_alerts, *, alpha: float = 0.
             "upper": upper,
             "one_in": one_in,
             "method": "Clopper-Pearson",
-            "conf_level": 1 - alpha,
+            "conf": conf,
         },
         index=pd.Index(["per face seen", "per alert"], name="rate"),
     )
 
 
-def implied_prevalence(true_alerts, faces_seen, tpir, *, alpha: float = 0.05) -> pd.Series:
+def implied_prevalence(true_alerts, faces_seen, tpir, *, conf: float = 0.95) -> pd.Series:
     """Prevalence of watchlisted faces implied by the true alerts, if TPIR were ``tpir``.
 
     ``true_alerts / faces_seen`` estimates ``prevalence * tpir``; dividing by an assumed TPIR
@@ -389,24 +395,24 @@ def implied_prevalence(true_alerts, faces_seen, tpir, *, alpha: float = 0.05) ->
         Totals over the deployments studied.
     tpir : float
         Assumed true-positive identification rate (above 0).
-    alpha : float, optional
-        1 - confidence level (default 0.05).
+    conf : float, optional
+        Confidence level (default 0.95).
 
     Returns
     -------
     pandas.Series
-        ``estimate``, ``lower``, ``upper``, ``tpir``, ``method``, ``conf_level``.
+        ``estimate``, ``lower``, ``upper``, ``tpir``, ``method``, ``conf``.
     """
-    hits = int(checks.count("true_alerts", true_alerts))
-    faces = int(checks.count("faces_seen", faces_seen, minimum=1))
-    rate = float(checks.probability("tpir", tpir))
+    hits = int(checks.count(true_alerts, "true_alerts"))
+    faces = int(checks.count(faces_seen, "faces_seen", minimum=1))
+    rate = float(checks.probability(tpir, "tpir"))
     if rate == 0:
         raise ValueError("tpir must be above 0 to imply a prevalence")
     if hits > faces:
         raise ValueError(f"true_alerts ({hits}) is larger than faces_seen ({faces})")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
-    lower, upper = proportion_confint(hits, faces, alpha=alpha, method="beta")
+    conf = checks.conf_level(conf)
+    limits = rate_ci(hits, faces, conf=conf).iloc[0]
+    lower, upper = float(limits["lower"]), float(limits["upper"])
     return pd.Series(
         {
             "estimate": min(hits / faces / rate, 1.0),
@@ -414,51 +420,51 @@ def implied_prevalence(true_alerts, faces_seen, tpir, *, alpha: float = 0.05) ->
             "upper": min(upper / rate, 1.0),
             "tpir": rate,
             "method": "Clopper-Pearson / tpir",
-            "conf_level": 1 - alpha,
+            "conf": conf,
         }
     )
 
 
 def pooled_false_match_rate(
-    false_alerts, faces_seen, watchlist_size, *, alpha: float = 0.05
+    false_alerts, faces_seen, watchlist_size, *, conf: float = 0.95
 ) -> pd.Series:
     """Per-comparison false-match rate pooled over deployments, with an exact interval.
 
     Each deployment contributes ``faces_seen * watchlist_size`` face-to-entry comparisons;
     under linear scaling the false alerts are Poisson with mean
     ``false_match_rate * sum(faces_seen * watchlist_size)``. The interval is the exact
-    (Garwood) Poisson interval from ``statsmodels.stats.rates.confint_poisson``
-    (``method="exact-c"``). Faces of watchlisted people are counted as comparisons too,
-    which is negligible while true alerts are a tiny share of the faces seen.
+    (Garwood) Poisson interval (:func:`lfr_analysis.stats.intervals.poisson_ci`). Faces of
+    watchlisted people are counted as comparisons too, which is negligible while true alerts
+    are a tiny share of the faces seen.
 
     Parameters
     ----------
     false_alerts, faces_seen, watchlist_size : array-like
         One value per deployment, all known (filter missing rows first, and say so).
-    alpha : float, optional
-        1 - confidence level (default 0.05).
+    conf : float, optional
+        Confidence level (default 0.95).
 
     Returns
     -------
     pandas.Series
         ``false_alerts``, ``comparisons``, ``estimate``, ``lower``, ``upper``, ``method``,
-        ``conf_level``.
+        ``conf``.
     """
-    false_counts = checks.count("false_alerts", false_alerts)
-    faces = checks.count("faces_seen", faces_seen)
-    sizes = checks.count("watchlist_size", watchlist_size)
+    false_counts = checks.count(false_alerts, "false_alerts")
+    faces = checks.count(faces_seen, "faces_seen")
+    sizes = checks.count(watchlist_size, "watchlist_size")
     if not (false_counts.shape == faces.shape == sizes.shape):
         raise ValueError(
             "false_alerts, faces_seen and watchlist_size must have the same length; got "
             f"{false_counts.size}, {faces.size} and {sizes.size}"
         )
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
+    conf = checks.conf_level(conf)
     count = int(false_counts.sum())
     comparisons = float(np.sum(faces.astype(float) * sizes))
     if comparisons <= 0:
         raise ValueError("faces_seen * watchlist_size sums to 0: no comparisons to pool")
-    lower, upper = confint_poisson(count, comparisons, method="exact-c", alpha=alpha)
+    limits = poisson_ci(count, comparisons, conf=conf).iloc[0]
+    lower, upper = limits["lower"], limits["upper"]
     return pd.Series(
         {
             "false_alerts": count,
@@ -467,6 +473,6 @@ def pooled_false_match_rate(
             "lower": float(lower),
             "upper": float(upper),
             "method": "exact Poisson (Garwood)",
-            "conf_level": 1 - alpha,
+            "conf": conf,
         }
     )

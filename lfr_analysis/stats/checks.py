@@ -13,6 +13,9 @@ import pandas as pd
 
 __all__ = [
     "MAX_COUNT",
+    "MISSING",
+    "missing_policy",
+    "whole",
     "choice",
     "conf_level",
     "count",
@@ -23,10 +26,16 @@ __all__ = [
     "generator",
     "group_keys",
     "position",
+    "positive",
     "probability",
     "refuse_where",
     "row_label",
 ]
+
+#: The one policy for rows that lack a count a function needs, in every function that has
+#: a ``missing`` argument: ``"exclude"`` (the default) leaves them out and counts them in
+#: the result's ``n_excluded``; ``"raise"`` refuses them, naming the rows.
+MISSING = ("exclude", "raise")
 
 #: Largest count accepted (far beyond any count of faces): above it, float arithmetic in the
 #: interval functions is no longer exact enough to be trusted.
@@ -139,15 +148,17 @@ def count_pair(events, trials) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     return x.copy(), n.copy(), index if index is not None else pd.RangeIndex(x.size)
 
 
-def frame(deployments: pd.DataFrame, columns) -> None:
+def frame(deployments: pd.DataFrame, columns, name: str = "deployments") -> None:
+    """Refuse anything but a DataFrame holding every one of ``columns``, naming the missing."""
     if not isinstance(deployments, pd.DataFrame):
-        raise ValueError(f"deployments must be a pandas DataFrame, got {type(deployments)}")
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(deployments).__name__}")
     missing = [c for c in columns if c not in deployments.columns]
     if missing:
-        raise ValueError(f"deployments has no column(s) {missing}")
+        raise ValueError(f"{name} has no column(s) {missing}")
 
 
 def row_label(deployments: pd.DataFrame, i: int) -> str:
+    """Name row ``i`` of a table for a message: position, index label and deployment id."""
     label = f"row {i} (index {deployments.index[i]!r})"
     if "deployment_id" in deployments.columns:
         label += f", deployment_id {deployments['deployment_id'].iloc[i]!r}"
@@ -155,11 +166,29 @@ def row_label(deployments: pd.DataFrame, i: int) -> str:
 
 
 def count_column(deployments: pd.DataFrame, column: str) -> np.ndarray:
-    """Return a count column as float64 with NaN for missing, after checking its values."""
+    """Return a count column as float64 with NaN for missing, after checking its values.
+
+    Raises
+    ------
+    ValueError
+        Naming the column, the first offending row (position, index label, deployment id)
+        and its value: text, a boolean, a negative or fractional number, or infinity.
+    """
     values = deployments[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise ValueError(f"column {column!r} must hold numeric counts, got dtype {values.dtype}")
-    floats = values.to_numpy(dtype="float64", na_value=np.nan)
+    if pd.api.types.is_bool_dtype(values):
+        raise ValueError(f"column {column!r} must hold counts, got booleans")
+    if pd.api.types.is_numeric_dtype(values):
+        floats = values.to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        floats = np.full(len(values), np.nan)
+        for i, value in enumerate(values.to_list()):
+            try:
+                floats[i] = _as_number(value, column, "")
+            except ValueError:
+                raise ValueError(
+                    f"column {column!r}, {row_label(deployments, i)}: value {value!r} is not a "
+                    "number"
+                ) from None
     known = ~np.isnan(floats)
     bad = known & ((floats < 0) | (floats != np.floor(floats)) | ~np.isfinite(floats))
     if bad.any():
@@ -222,15 +251,15 @@ def refuse_where(name: str, array: np.ndarray, bad: np.ndarray, expectation: str
         raise ValueError(f"{name} must be {expectation}; got {shown}{at}")
 
 
-def probability(name: str, value) -> np.ndarray:
+def probability(value, name: str) -> np.ndarray:
     """Return ``value`` as a float array after checking every entry is in [0, 1].
 
     Parameters
     ----------
-    name : str
-        Argument name used in the error message.
     value : float or array-like
         The probabilities.
+    name : str
+        Argument name used in the error message.
 
     Returns
     -------
@@ -247,15 +276,15 @@ def probability(name: str, value) -> np.ndarray:
     return array
 
 
-def count(name: str, value, *, minimum: int = 0) -> np.ndarray:
+def count(value, name: str, *, minimum: int = 0) -> np.ndarray:
     """Return ``value`` as an int64 array after checking it holds whole numbers >= ``minimum``.
 
     Parameters
     ----------
-    name : str
-        Argument name used in the error message.
     value : int or array-like
         The counts.
+    name : str
+        Argument name used in the error message.
     minimum : int, optional
         Smallest allowed value (default 0).
 
@@ -284,3 +313,60 @@ def generator(rng, name: str = "rng") -> np.random.Generator:
             f"got {type(rng).__name__}"
         )
     return rng
+
+
+def positive(values, name: str) -> tuple[np.ndarray, pd.Index | None]:
+    """Return ``values`` as a 1-d float array of finite numbers above 0 (and its index).
+
+    Raises
+    ------
+    ValueError
+        Naming the first position that is missing, not finite, or not above 0.
+    TypeError
+        For a boolean or text value.
+    """
+    index = values.index if isinstance(values, pd.Series) else None
+    if isinstance(values, bool | np.bool_) or (
+        isinstance(values, pd.Series | pd.Index) and pd.api.types.is_bool_dtype(values)
+    ):
+        raise TypeError(f"{name} must be numbers, got booleans")
+    if isinstance(values, pd.Series | pd.Index) and pd.api.types.is_numeric_dtype(values):
+        floats = values.to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        raw = np.atleast_1d(np.asarray(values, dtype=object))
+        if raw.ndim != 1:
+            raise ValueError(f"{name} must be a scalar or one-dimensional, got shape {raw.shape}")
+        floats = np.array([_as_number(v, name, position(index, i)) for i, v in enumerate(raw)])
+    bad = np.isnan(floats) | ~np.isfinite(floats) | (floats <= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        what = "is missing" if np.isnan(floats[i]) else "must be a finite number above 0"
+        raise ValueError(f"{name} at {position(index, i)} {what} (value {floats[i]:g})")
+    return floats.astype(float), index
+
+
+def missing_policy(missing) -> str:
+    """Return ``missing`` when it is one of :data:`MISSING`; refuse anything else."""
+    choice(missing, MISSING, "missing")
+    return missing
+
+
+def whole(value, name: str, *, minimum: int = 0) -> int:
+    """Return a single whole number >= ``minimum`` as ``int``; refuse anything else.
+
+    Raises
+    ------
+    TypeError
+        For a boolean, text or another non-number.
+    ValueError
+        For a missing value, a fraction (``2.5``) or a value below ``minimum``.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if not np.isfinite(value) or value != np.floor(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(value)

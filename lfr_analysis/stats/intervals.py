@@ -29,11 +29,28 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 from scipy.optimize import elementwise
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    multinomial_proportions_confint,
+    proportion_confint,
+)
 
 from lfr_analysis.stats import checks
 
-__all__ = ["METHODS", "SIDES", "prob_rate_exceeds", "rate_ci", "rate_posterior"]
+__all__ = [
+    "METHODS",
+    "SHARE_METHODS",
+    "SIDES",
+    "beta_quantile",
+    "difference_ci",
+    "gamma_quantile",
+    "multinomial_ci",
+    "poisson_ci",
+    "prob_rate_exceeds",
+    "rate_ci",
+    "rate_posterior",
+    "ratio_ci",
+]
 
 #: Interval methods accepted by :func:`rate_ci`.
 METHODS = ("clopper-pearson", "mid-p", "jeffreys", "jeffreys-modified", "wilson")
@@ -103,9 +120,17 @@ def _midp_upper_tail(p, x, n, tail):
     return (1.0 - special.betainc(x + 1.0, n - x, p)) - 0.5 * stats.binom.pmf(x, n, p) - tail
 
 
-def _quantile(a, b, q):
-    """Checked Beta(a, b) quantile at ``q`` (see :func:`_check_beta_quantiles`)."""
+def beta_quantile(a, b, q) -> np.ndarray:
+    """Beta(a, b) quantile at ``q``, checked by a round trip and re-solved where wrong.
+
+    The one path for Beta quantiles in the package (Clopper-Pearson and Jeffreys limits,
+    posteriors): ``scipy.special.betaincinv`` is wrong in isolated places (see
+    :func:`_check_beta_quantiles`).
+    """
     return _check_beta_quantiles(special.betaincinv(a, b, q), a, b, q)
+
+
+_quantile = beta_quantile
 
 
 def _bracketed_root(function, low, high, args) -> np.ndarray:
@@ -312,7 +337,7 @@ def rate_posterior(events, trials, prior=(0.5, 0.5), probs=(0.025, 0.5, 0.975)) 
         "posterior_mean": post_a / (post_a + post_b),
     }
     for p in probs:
-        table[f"q{p:g}"] = stats.beta.ppf(p, post_a, post_b)
+        table[f"q{p:g}"] = beta_quantile(post_a, post_b, p)
     return pd.DataFrame(table, index=index)
 
 
@@ -343,3 +368,187 @@ def prob_rate_exceeds(events, trials, value, prior=(0.5, 0.5)) -> pd.Series:
     return pd.Series(
         stats.beta.sf(float(value), a + x, b + n - x), index=index, name="prob_rate_exceeds"
     )
+
+
+# --------------------------------------------------------------------------------------
+# Poisson counts: rates per exposure, ratios of two rates
+# --------------------------------------------------------------------------------------
+
+
+def _gamma_tail_gap(x, a, q):
+    """Gamma(a) probability below ``x`` minus ``q``, from the tail nearer ``q``."""
+    return np.where(q <= 0.5, special.gammainc(a, x) - q, (1.0 - q) - special.gammaincc(a, x))
+
+
+def gamma_quantile(a, q) -> np.ndarray:
+    """Gamma(a, 1) quantile at ``q``, checked by a round trip like :func:`beta_quantile`.
+
+    The Garwood limits of a Poisson count are Gamma quantiles; ``gammaincinv`` is checked
+    by putting each quantile back through ``gammainc`` and re-solved by
+    :func:`scipy.optimize.elementwise.find_root` where the probability is off by more than
+    a millionth of the tail.
+    """
+    a, q = (np.array(v, dtype=float) for v in np.broadcast_arrays(a, q))
+    values = special.gammaincinv(a, q)
+    tail = np.minimum(q, 1.0 - q)
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(special.gammainc(a, values) - q)
+    bad = ~(gap <= 1e-6 * tail)
+    if bad.any():
+        high = a[bad] + 50.0 * np.sqrt(a[bad]) + 100.0
+        found = elementwise.find_root(
+            _gamma_tail_gap,
+            (np.zeros(int(bad.sum())), high),
+            args=(a[bad], q[bad]),
+            tolerances={"xrtol": 1e-14},
+        )
+        if not np.all(found.success):
+            raise RuntimeError("a Gamma quantile could not be found; please report this input")
+        values[bad] = found.x
+    return values
+
+
+def poisson_ci(events, exposure=1.0, conf=0.95, side="two-sided") -> pd.DataFrame:
+    """Exact (Garwood) interval for a Poisson rate ``events / exposure``, row by row.
+
+    The limits are Gamma quantiles (``lower = G^-1(tail; x) / T``, ``upper =
+    G^-1(1 - tail; x + 1) / T``), the same numbers as R's ``poisson.test(x, T)$conf.int``
+    and statsmodels' ``confint_poisson(x, T, method="exact-c")``. With ``exposure`` an
+    expected count E, the interval is that of the ratio O/E (an SIR, Ulm 1990).
+
+    Parameters
+    ----------
+    events : int, array-like or pandas.Series
+        Counts (whole numbers >= 0).
+    exposure : float, array-like or pandas.Series
+        Positive exposures (person-time, faces, deployments, or an expected count).
+    conf : float
+        Confidence level, at least 0.5 and below 1.
+    side : {"two-sided", "upper", "lower"}
+        As in :func:`rate_ci`: a one-sided upper bound has ``lower`` 0, a one-sided lower
+        bound has ``upper`` infinite.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``events``, ``exposure``, ``estimate``, ``lower``, ``upper``, ``method``,
+        ``conf``, ``side``; ``lower`` is 0 where ``events`` is 0.
+    """
+    checks.choice(side, SIDES, "side")
+    conf = checks.conf_level(conf)
+    x, index = checks.counts(events, "events")
+    t, t_index = checks.positive(exposure, "exposure")
+    try:
+        x, t = np.broadcast_arrays(x, t)
+    except ValueError:
+        raise ValueError(
+            f"events (length {x.size}) and exposure (length {t.size}) have different lengths"
+        ) from None
+    index = index if index is not None and len(index) == x.size else t_index
+    if index is None or len(index) != x.size:
+        index = pd.RangeIndex(x.size)
+    tail = (1 - conf) / 2 if side == "two-sided" else 1 - conf
+    lower = np.zeros(x.shape)
+    some = x > 0
+    lower[some] = gamma_quantile(x[some].astype(float), tail) / t[some]
+    upper = gamma_quantile(x.astype(float) + 1.0, 1.0 - tail) / t
+    if side == "upper":
+        lower[:] = 0.0
+    elif side == "lower":
+        upper[:] = np.inf
+    return pd.DataFrame(
+        {
+            "events": x,
+            "exposure": t,
+            "estimate": x / t,
+            "lower": lower,
+            "upper": upper,
+            "method": "exact Poisson (Garwood)",
+            "conf": conf,
+            "side": side,
+        },
+        index=index,
+    )
+
+
+def ratio_ci(events_1, exposure_1, events_2, exposure_2, conf=0.95) -> tuple[float, float]:
+    """Exact conditional interval for the ratio of two Poisson rates (rate 1 / rate 2).
+
+    Given the total ``x1 + x2``, ``x1`` is binomial with ``pi = r T1 / (r T1 + T2)``; the
+    Clopper-Pearson limits of ``pi`` become limits of the ratio ``r`` (Silcocks 1994), as
+    R's ``poisson.test(c(x1, x2), c(T1, T2))$conf.int``. When ``x2`` is 0 the upper limit
+    is infinite; when ``x1`` is 0 the lower limit is 0 (one-sided statements, never a
+    degenerate interval).
+
+    Returns
+    -------
+    tuple of float
+        ``(lower, upper)``.
+    """
+    x1, x2 = (int(checks.count(v, n)) for v, n in ((events_1, "events_1"), (events_2, "events_2")))
+    t1, _ = checks.positive(exposure_1, "exposure_1")
+    t2, _ = checks.positive(exposure_2, "exposure_2")
+    total = x1 + x2
+    if total == 0:
+        return 0.0, float("inf")
+    limits = rate_ci(x1, total, conf=conf).iloc[0]
+    scale = float(t2[0]) / float(t1[0])
+    low, high = float(limits["lower"]), float(limits["upper"])
+    lower = low / (1 - low) * scale if low < 1 else float("inf")
+    upper = high / (1 - high) * scale if high < 1 else float("inf")
+    return lower, upper
+
+
+# --------------------------------------------------------------------------------------
+# shares of several categories, and the difference of two proportions
+# --------------------------------------------------------------------------------------
+
+#: Simultaneous interval methods accepted by :func:`multinomial_ci`.
+SHARE_METHODS = ("goodman",)
+
+
+def multinomial_ci(counts, conf=0.95, method="goodman") -> np.ndarray:
+    """Simultaneous intervals for the shares of exclusive, complete categories.
+
+    Parameters
+    ----------
+    counts : array-like
+        One count per category (at least two categories).
+    conf : float
+        Simultaneous confidence level.
+    method : {"goodman"}
+        Goodman (1965), via ``statsmodels.stats.proportion.multinomial_proportions_confint``;
+        the limits are clipped to [0, 1] (Goodman's closed form can overshoot by rounding).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(k, 2)``: lower and upper limit per category.
+    """
+    checks.choice(method, SHARE_METHODS, "method")
+    conf = checks.conf_level(conf)
+    values = checks.count(counts, "counts")
+    if values.ndim != 1 or values.size < 2:
+        raise ValueError(f"counts: give one count per category, at least two; got {values!r}")
+    if values.sum() == 0:
+        raise ValueError("counts: all counts are 0, so there are no shares")
+    limits = multinomial_proportions_confint(values, alpha=1 - conf, method=method)
+    return np.clip(limits, 0.0, 1.0)
+
+
+def difference_ci(events_1, trials_1, events_2, trials_2, conf=0.95) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for the difference of two proportions (1 - 2).
+
+    Through ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``.
+
+    Returns
+    -------
+    tuple of float
+        ``(lower, upper)``.
+    """
+    conf = checks.conf_level(conf)
+    (x1, x2), (n1, n2) = checks.count_pair([events_1, events_2], [trials_1, trials_2])[:2]
+    low, high = confint_proportions_2indep(
+        int(x1), int(n1), int(x2), int(n2), method="newcomb", compare="diff", alpha=1 - conf
+    )
+    return float(low), float(high)

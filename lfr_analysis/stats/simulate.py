@@ -2,12 +2,12 @@
 
 A deployment is modelled as ``faces_seen`` independent faces. Each face belongs to a
 watchlisted person with probability ``prevalence``. A watchlisted face raises a true alert
-with probability ``true_positive_rate`` (TPIR); any other face raises a false alert with
+with probability ``tpir`` (TPIR); any other face raises a false alert with
 probability ``fpir = 1 - (1 - false_match_rate) ** watchlist_size`` (see
 :mod:`lfr_analysis.stats.baserates`). So, per deployment::
 
     watchlisted_faces ~ Binomial(faces_seen, prevalence)
-    true_alerts       ~ Binomial(watchlisted_faces, true_positive_rate)
+    true_alerts       ~ Binomial(watchlisted_faces, tpir)
     false_alerts      ~ Binomial(faces_seen - watchlisted_faces, fpir)
 
 Three binomial draws per deployment, never a loop over faces, so a million deployments take
@@ -26,7 +26,12 @@ import numpy as np
 import pandas as pd
 
 from lfr_analysis.stats import checks
-from lfr_analysis.stats.baserates import expected_alerts, fpir_from_false_match_rate, precision
+from lfr_analysis.stats.baserates import (
+    DEFAULT_SCALING,
+    expected_alerts,
+    fpir_from_false_match_rate,
+    precision,
+)
 
 __all__ = [
     "SIMULATED_COLUMNS",
@@ -41,7 +46,7 @@ SIMULATED_COLUMNS = (
     "watchlist_size",
     "prevalence",
     "false_match_rate",
-    "true_positive_rate",
+    "tpir",
     "fpir",
     "watchlisted_faces",
     "true_alerts",
@@ -88,9 +93,9 @@ def simulate_deployments(
     prevalence,
     watchlist_size,
     false_match_rate,
-    true_positive_rate,
+    tpir,
     n_deployments: int | None = None,
-    scaling: str = "exact",
+    scaling: str = DEFAULT_SCALING,
 ) -> pd.DataFrame:
     """Draw true and false alerts for simulated deployments.
 
@@ -106,12 +111,12 @@ def simulate_deployments(
         Entries on the watchlist.
     false_match_rate : float or array-like
         Per-comparison false-match rate (one face against one entry).
-    true_positive_rate : float or array-like
+    tpir : float or array-like
         TPIR: probability that a watchlisted face raises a correct alert.
     n_deployments : int, optional
         Number of deployments. Parameters are broadcast to this length; without it the
         length is that of the longest parameter (1 when all are scalars).
-    scaling : {"exact", "linear"}
+    scaling : {"linear", "exact"}
         How FPIR grows with the watchlist (see
         :func:`lfr_analysis.baserates.fpir_from_false_match_rate`).
 
@@ -129,11 +134,11 @@ def simulate_deployments(
     _check_rng(rng)
     parameters = _broadcast(
         {
-            "faces_seen": checks.count("faces_seen", faces_seen),
-            "prevalence": checks.probability("prevalence", prevalence),
-            "watchlist_size": checks.count("watchlist_size", watchlist_size),
-            "false_match_rate": checks.probability("false_match_rate", false_match_rate),
-            "true_positive_rate": checks.probability("true_positive_rate", true_positive_rate),
+            "faces_seen": checks.count(faces_seen, "faces_seen"),
+            "prevalence": checks.probability(prevalence, "prevalence"),
+            "watchlist_size": checks.count(watchlist_size, "watchlist_size"),
+            "false_match_rate": checks.probability(false_match_rate, "false_match_rate"),
+            "tpir": checks.probability(tpir, "tpir"),
         },
         n_deployments,
     )
@@ -145,7 +150,7 @@ def simulate_deployments(
     )
     faces = parameters["faces_seen"]
     watchlisted = rng.binomial(faces, parameters["prevalence"])
-    true_alerts = rng.binomial(watchlisted, parameters["true_positive_rate"])
+    true_alerts = rng.binomial(watchlisted, parameters["tpir"])
     false_alerts = rng.binomial(faces - watchlisted, fpir)
     columns = {name: np.array(value) for name, value in parameters.items()}
     columns.update(
@@ -164,10 +169,10 @@ def simulate_record(
     *,
     prevalence,
     false_match_rate,
-    true_positive_rate,
+    tpir,
     n_replicates: int = 1000,
     watchlist_size=None,
-    scaling: str = "exact",
+    scaling: str = DEFAULT_SCALING,
 ) -> pd.DataFrame:
     """Replay a table of real deployments ``n_replicates`` times under assumed rates.
 
@@ -181,13 +186,13 @@ def simulate_record(
     deployments : pandas.DataFrame
         Needs ``faces_seen`` and, unless ``watchlist_size`` is given, ``watchlist_size``,
         both known on every row (filter missing rows first, and say how many).
-    prevalence, false_match_rate, true_positive_rate : float
+    prevalence, false_match_rate, tpir : float
         As for :func:`simulate_deployments` (scalars: the same for every deployment).
     n_replicates : int, optional
         How many times to replay the table (default 1,000).
     watchlist_size : int, optional
         Use this watchlist size for every deployment instead of the table's.
-    scaling : {"exact", "linear"}
+    scaling : {"linear", "exact"}
         As for :func:`simulate_deployments`.
 
     Returns
@@ -208,16 +213,16 @@ def simulate_record(
         raise ValueError(f"n_replicates must be a whole number; got {n_replicates!r}")
     if n_replicates < 1:
         raise ValueError(f"n_replicates must be at least 1; got {n_replicates!r}")
-    faces = checks.count("faces_seen", deployments["faces_seen"])
+    faces = checks.count(deployments["faces_seen"], "faces_seen")
     sizes = (
-        checks.count("watchlist_size", deployments["watchlist_size"])
+        checks.count(deployments["watchlist_size"], "watchlist_size")
         if watchlist_size is None
-        else np.full(len(deployments), checks.count("watchlist_size", watchlist_size))
+        else np.full(len(deployments), checks.count(watchlist_size, "watchlist_size"))
     )
     for name, value in {
         "prevalence": prevalence,
         "false_match_rate": false_match_rate,
-        "true_positive_rate": true_positive_rate,
+        "tpir": tpir,
     }.items():
         if np.ndim(value) != 0:
             raise ValueError(f"{name} must be a single number here; got {value!r}")
@@ -227,7 +232,7 @@ def simulate_record(
         prevalence=prevalence,
         watchlist_size=np.tile(sizes, n_replicates),
         false_match_rate=false_match_rate,
-        true_positive_rate=true_positive_rate,
+        tpir=tpir,
         scaling=scaling,
     )
     simulated.insert(0, "deployment", np.tile(deployments.index.to_numpy(), n_replicates))
@@ -267,9 +272,9 @@ def compare_settings(
     watchlist_sizes,
     faces_seen: int,
     prevalence: float,
-    true_positive_rate: float,
+    tpir: float,
     n_deployments: int = 10_000,
-    scaling: str = "exact",
+    scaling: str = DEFAULT_SCALING,
 ) -> pd.DataFrame:
     """The same deployment under several settings and watchlist sizes: expected and simulated.
 
@@ -283,11 +288,11 @@ def compare_settings(
         Watchlist sizes to try with every setting.
     faces_seen : int
         Faces seen in the deployment.
-    prevalence, true_positive_rate : float
+    prevalence, tpir : float
         As for :func:`simulate_deployments` (assumptions unless published).
     n_deployments : int, optional
         Simulated deployments per combination (default 10,000).
-    scaling : {"exact", "linear"}
+    scaling : {"linear", "exact"}
         As for :func:`simulate_deployments`.
 
     Returns
@@ -303,19 +308,19 @@ def compare_settings(
     _check_rng(rng)
     if not settings:
         raise ValueError("settings is empty: give at least one name -> false_match_rate")
-    sizes = np.atleast_1d(checks.count("watchlist_sizes", watchlist_sizes))
+    sizes = np.atleast_1d(checks.count(watchlist_sizes, "watchlist_sizes"))
     rows = []
     for name, false_match_rate in settings.items():
         for size in sizes:
             fpir = fpir_from_false_match_rate(false_match_rate, size, scaling=scaling)
-            expected = expected_alerts(faces_seen, prevalence, true_positive_rate, fpir).iloc[0]
+            expected = expected_alerts(faces_seen, prevalence, tpir, fpir).iloc[0]
             simulated = simulate_deployments(
                 rng,
                 faces_seen=faces_seen,
                 prevalence=prevalence,
                 watchlist_size=size,
                 false_match_rate=false_match_rate,
-                true_positive_rate=true_positive_rate,
+                tpir=tpir,
                 n_deployments=n_deployments,
                 scaling=scaling,
             )["false_alerts"]
@@ -328,7 +333,7 @@ def compare_settings(
                     "fpir_one_in": 1 / fpir if fpir > 0 else np.inf,
                     "expected_true_alerts": expected["true_alerts"],
                     "expected_false_alerts": expected["false_alerts"],
-                    "precision": precision(prevalence, true_positive_rate, fpir),
+                    "precision": precision(prevalence, tpir, fpir),
                     "p_any_false_alert": -np.expm1(int(faces_seen) * np.log1p(-per_face)),
                     "simulated_p_any_false_alert": float((simulated > 0).mean()),
                     "simulated_false_alerts_5pc": float(simulated.quantile(0.05)),
