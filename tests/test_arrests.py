@@ -1,4 +1,9 @@
-"""Tests of lfr_analysis.arrests: the two data files, harmonising, counts, shares, yield."""
+"""Tests of lfr_analysis.arrests: the two data files, harmonising, counts, shares, yield.
+
+Interval reference values come from R (tests/reference/arrests.py, written by
+tests/reference/R/arrests.R): poisson.test (Garwood limits), binom.test, and Goodman's
+simultaneous limits from the paper's formula.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from reference import arrests as ref
 
 from lfr_analysis import arrests as A
 from lfr_analysis import paths, plotting
@@ -42,22 +47,9 @@ def harmonised(arrests, taxonomy):
     return A.harmonise(arrests, taxonomy)
 
 
-def garwood(count: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Exact Poisson limits from chi-square quantiles (Garwood 1936), written out here."""
-    lower = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    upper = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
-    return lower, upper
-
-
-def goodman(counts: list[int], alpha: float = 0.05) -> np.ndarray:
-    """Goodman (1965) simultaneous limits, from the paper's closed form."""
-    counts = np.asarray(counts, dtype=float)
-    n, k = counts.sum(), len(counts)
-    a = stats.chi2.ppf(1 - alpha / k, 1)
-    root = np.sqrt(a * (a + 4 * counts * (n - counts) / n))
-    return np.column_stack(
-        [(a + 2 * counts - root) / (2 * (n + a)), (a + 2 * counts + root) / (2 * (n + a))]
-    )
+def goodman_reference(limits: tuple[float, ...]) -> np.ndarray:
+    """Goodman limits from the reference module (lower limits, then upper) as rows."""
+    return np.asarray(limits, dtype=float).reshape(2, -1).T
 
 
 # ------------------------------------------------------------------------ data files
@@ -150,10 +142,11 @@ def test_outcomes_reconcile_with_total(arrests):
 def test_counts_carry_exact_poisson_intervals(harmonised):
     table = A.arrest_counts(harmonised, "offence_group", events=APRIL_9)
     assert table["arrests"].sum() == 12
+    assert tuple(table["arrests"]) == ref.APRIL_9_OFFENCE_GROUPS
     for row in table.itertuples():
-        low, high = garwood(row.arrests)
-        assert row.lower == pytest.approx(low, rel=1e-9)
-        assert row.upper == pytest.approx(high, rel=1e-9)
+        expected = getattr(ref, f"garwood_{row.arrests}")  # poisson.test(x)$conf.int
+        assert row.lower == pytest.approx(expected.lower, rel=1e-10)
+        assert row.upper == pytest.approx(expected.upper, rel=1e-10)
     assert table["conf"].eq(0.95).all()
 
 
@@ -170,8 +163,7 @@ def test_lower_bound_counts_read_as_lower_bounds(harmonised):
     assert (table["qualifier"] == "at_least").all()
     assert np.isinf(table["upper"]).all()
     assert table["reading"].str.startswith("lower bound").all()
-    low, _ = garwood(50)
-    assert table["lower"].iloc[0] == pytest.approx(low)
+    assert table["lower"].iloc[0] == pytest.approx(ref.garwood_50.lower, rel=1e-10)
 
 
 def test_shares_of_exclusive_complete_categories(harmonised):
@@ -184,16 +176,22 @@ def test_shares_of_exclusive_complete_categories(harmonised):
         "released on bail pending further enquiries": 95,
         A.NOT_DESCRIBED: 39,
     }
-    expected = goodman(list(table["arrests"]))
-    assert np.allclose(table[["share_lower", "share_upper"]].to_numpy(), expected, rtol=1e-9)
+    assert tuple(table["arrests"]) == ref.YTD_2024_OUTCOMES
+    expected = goodman_reference(ref.goodman_ytd_2024_outcomes)
+    np.testing.assert_allclose(
+        table[["share_lower", "share_upper"]].to_numpy(), expected, rtol=1e-10
+    )
     assert table["share"].sum() == pytest.approx(1.0)
 
 
 def test_shares_of_listed_people(harmonised):
     table = A.arrest_counts(harmonised, "offence_group", events=APRIL_9, shares=True)
     assert A.NOT_DESCRIBED not in set(table["offence_group"])
-    assert np.allclose(
-        table[["share_lower", "share_upper"]].to_numpy(), goodman(list(table["arrests"]))
+    assert tuple(table["arrests"]) == ref.APRIL_9_OFFENCE_GROUPS
+    np.testing.assert_allclose(
+        table[["share_lower", "share_upper"]].to_numpy(),
+        goodman_reference(ref.goodman_april_9),
+        rtol=1e-10,
     )
 
 
@@ -376,16 +374,18 @@ def test_yield_by_year_hand_computed():
     # 2023: two deployments, one with arrests known (2 arrests, 5 alerts, 10,000 faces)
     assert (y23["n_deployments"], y23["n_excluded"], y23["arrests"]) == (1, 1, 2)
     assert y23["per_deployment"] == 2.0
-    assert (y23["per_deployment_lower"], y23["per_deployment_upper"]) == pytest.approx(garwood(2))
+    per_deployment = ref.garwood_2_per_1  # poisson.test(2, 1)$conf.int
+    assert (y23["per_deployment_lower"], y23["per_deployment_upper"]) == pytest.approx(
+        (per_deployment.lower, per_deployment.upper), rel=1e-10
+    )
     assert y23["alerts_used"] == 5 and y23["per_1000_alerts"] == pytest.approx(400.0)
-    cp_low = stats.beta.ppf(0.025, 2, 5 - 2 + 1)
-    cp_high = stats.beta.ppf(0.975, 2 + 1, 5 - 2)
-    assert y23["per_1000_alerts_lower"] == pytest.approx(1000 * cp_low)
-    assert y23["per_1000_alerts_upper"] == pytest.approx(1000 * cp_high)
+    cp = ref.clopper_pearson_2_in_5  # binom.test(2, 5)$conf.int
+    assert y23["per_1000_alerts_lower"] == pytest.approx(1000 * cp.lower, rel=1e-10)
+    assert y23["per_1000_alerts_upper"] == pytest.approx(1000 * cp.upper, rel=1e-10)
     assert y23["faces_used"] == 10_000 and y23["per_100k_faces"] == pytest.approx(20.0)
-    low, high = garwood(2)
-    assert y23["per_100k_faces_lower"] == pytest.approx(low / 0.1)
-    assert y23["per_100k_faces_upper"] == pytest.approx(high / 0.1)
+    per_100k = ref.garwood_2_per_0_1  # poisson.test(2, 0.1)$conf.int
+    assert y23["per_100k_faces_lower"] == pytest.approx(per_100k.lower, rel=1e-10)
+    assert y23["per_100k_faces_upper"] == pytest.approx(per_100k.upper, rel=1e-10)
     # 2024: three deployments, 4 arrests; faces unknown for d5, so faces_used = 20,000
     assert (y24["n_deployments"] + y24["n_excluded"], y24["arrests"]) == (3, 4)
     assert y24["per_deployment"] == pytest.approx(4 / 3)
@@ -423,9 +423,9 @@ def test_yield_when_arrests_exceed_alerts_uses_poisson():
     frame.loc[0, "arrests"] = 9
     row = A.arrest_yield(frame, by="year").set_index("year").loc[2023]
     assert row["per_alert_method"].startswith("exact Poisson")
-    low, high = garwood(9)
-    assert row["per_1000_alerts_upper"] == pytest.approx(1000 * high / 5)
-    assert row["per_1000_alerts_lower"] == pytest.approx(1000 * low / 5)
+    expected = ref.garwood_9_per_5  # poisson.test(9, 5)$conf.int
+    assert row["per_1000_alerts_upper"] == pytest.approx(1000 * expected.upper, rel=1e-10)
+    assert row["per_1000_alerts_lower"] == pytest.approx(1000 * expected.lower, rel=1e-10)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""Tests of lfr_analysis.baserates against hand calculations and other libraries."""
+"""Tests of lfr_analysis.baserates against hand calculations and reference values from R.
+
+The R values (tests/reference/baserates.py, written by tests/reference/R/baserates.R) are
+binom.test and poisson.test intervals, pbinom for the watchlist scaling, and Bayes' rule.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from reference import baserates as ref
+from reference import rates as ref_rates
 
 from lfr_analysis.stats import baserates
 
@@ -25,21 +30,23 @@ def test_precision_matches_hand_calculation():
 
 
 @pytest.mark.parametrize(
-    ("prevalence", "fpir", "published"),
+    ("prevalence", "fpir", "rounded", "position"),
     [
-        # Natural-frequency examples with TPIR 0.89 in STATISTICAL_METHODS.md section 2.6,
-        # computed there by a separate script; published rounded to the digits shown.
-        (1e-5, 1 / 6000, 0.05),
-        (1e-5, 3.2e-6, 0.74),
-        (1e-4, 1 / 6000, 0.35),
-        (1e-4, 3.2e-6, 0.97),
-        (1e-3, 1 / 6000, 0.84),
-        (1e-3, 3.2e-6, 0.996),
+        # Natural-frequency examples with TPIR 0.89, computed in R (precision() in
+        # tests/reference/R/baserates.R), and as rounded for the text.
+        (1e-5, 1 / 6000, 0.05, 0),
+        (1e-5, 3.2e-6, 0.74, 1),
+        (1e-4, 1 / 6000, 0.35, 2),
+        (1e-4, 3.2e-6, 0.97, 3),
+        (1e-3, 1 / 6000, 0.84, 4),
+        (1e-3, 3.2e-6, 0.996, 5),
     ],
 )
-def test_precision_reproduces_published_examples(prevalence, fpir, published):
-    digits = len(str(published).split(".")[1])
-    assert round(baserates.precision(prevalence, 0.89, fpir), digits) == published
+def test_precision_reproduces_r_examples(prevalence, fpir, rounded, position):
+    value = baserates.precision(prevalence, 0.89, fpir)
+    assert value == pytest.approx(ref.precision_examples_tpir_0_89[position], rel=1e-12)
+    digits = len(str(rounded).split(".")[1])
+    assert round(value, digits) == rounded
 
 
 def test_precision_is_vectorised_and_complements_false_share():
@@ -93,9 +100,10 @@ def test_linear_scaling_reproduces_npl_statement():
 
 
 def test_exact_fpir_is_probability_of_at_least_one_false_match():
-    # Independent: P(at least one of W comparisons matches) from scipy's binomial.
+    # Independent: P(at least one of W comparisons matches), R's
+    # pbinom(0, 16000, 1.7e-8, lower.tail = FALSE) (1 - (1 - fmr)^W in 256 bits agrees)
     fmr, size = 1.7e-8, 16_000
-    expected = stats.binom.sf(0, size, fmr)
+    expected = ref.fpir_fmr_1_7e_8_w16000
     assert baserates.fpir_from_false_match_rate(fmr, size, scaling="exact") == pytest.approx(
         expected, rel=1e-10
     )
@@ -108,9 +116,13 @@ def test_false_match_rate_round_trip_and_npl_value():
     # NPL-implied per-comparison rate: 1 / (6,000 * 10,000) = 1.667e-8 under linear scaling.
     linear = baserates.false_match_rate_from_fpir(1 / 6000, 10_000, scaling="linear")
     assert linear == pytest.approx(1 / 60_000_000, rel=1e-12)
-    exact = baserates.false_match_rate_from_fpir(1 / 6000, 10_000)
-    assert baserates.fpir_from_false_match_rate(exact, 10_000) == pytest.approx(1 / 6000, rel=1e-12)
-    # Exact and linear differ by under 0.02% at these sizes (STATISTICAL_METHODS.md section 1).
+    exact = baserates.false_match_rate_from_fpir(1 / 6000, 10_000, scaling="exact")
+    assert exact == pytest.approx(ref.fmr_exact_1_in_6000_w10000, rel=1e-12)
+    assert baserates.fpir_from_false_match_rate(exact, 10_000, scaling="exact") == pytest.approx(
+        1 / 6000, rel=1e-12
+    )
+    # Exact and linear differ by under 0.02% at these sizes (R: by a factor 1.0000833).
+    assert exact / linear == pytest.approx(ref.fmr_exact_over_linear_1_in_6000_w10000, rel=1e-12)
     assert abs(exact / linear - 1) < 2e-4
 
 
@@ -161,21 +173,21 @@ def test_expected_alerts_broadcasts_over_deployments():
 
 # --------------------------------------------------------- rates from a record
 def test_per_face_vs_per_alert_matches_scipy_exact_interval():
-    # Met annual report Sep 2024 - Sep 2025 totals as quoted in STATISTICAL_METHODS.md
-    # section 1: 10 false alerts, 3,147,436 faces, 2,077 alerts; CP 1.52-5.84 per million.
+    # Met annual report Sep 2024 - Sep 2025 totals: 10 false alerts, 3,147,436 faces,
+    # 2,077 alerts; CP 1.52-5.84 per million (binom.test(10, 3147436)$conf.int in R).
     table = baserates.per_face_vs_per_alert(3_147_436, 2_077, 10)
     per_face = table.loc["per face seen"]
-    reference = stats.binomtest(10, 3_147_436).proportion_ci(method="exact")
-    assert per_face["lower"] == pytest.approx(reference.low, rel=1e-8)
-    assert per_face["upper"] == pytest.approx(reference.high, rel=1e-8)
+    reference = ref.clopper_pearson_10_in_3147436
+    assert per_face["lower"] == pytest.approx(reference.lower, rel=1e-10)
+    assert per_face["upper"] == pytest.approx(reference.upper, rel=1e-10)
     assert per_face["lower"] * 1e6 == pytest.approx(1.524, abs=5e-4)
     assert per_face["upper"] * 1e6 == pytest.approx(5.843, abs=5e-4)
     assert per_face["one_in"] == pytest.approx(314_743.6)
     per_alert = table.loc["per alert"]
-    reference = stats.binomtest(10, 2_077).proportion_ci(method="exact")
+    reference = ref.clopper_pearson_10_in_2077  # binom.test(10, 2077)$conf.int
     assert per_alert["estimate"] == pytest.approx(10 / 2077)
     assert (per_alert["lower"], per_alert["upper"]) == pytest.approx(
-        (reference.low, reference.high), rel=1e-8
+        (reference.lower, reference.upper), rel=1e-10
     )
     # The two rates differ by the factor faces / alerts.
     ratio = per_alert["estimate"] / per_face["estimate"]
@@ -197,9 +209,9 @@ def test_implied_prevalence_hand_calculation():
     # 2067 / 3147436 = 6.5673e-4 true alerts per face; / 0.89 = 7.3790e-4.
     result = baserates.implied_prevalence(2_067, 3_147_436, 0.89)
     assert result["estimate"] == pytest.approx(2067 / 3147436 / 0.89, rel=1e-12)
-    low, high = stats.binomtest(2067, 3_147_436).proportion_ci(method="exact")
-    assert result["lower"] == pytest.approx(low / 0.89, rel=1e-8)
-    assert result["upper"] == pytest.approx(high / 0.89, rel=1e-8)
+    reference = ref.clopper_pearson_2067_in_3147436  # binom.test(2067, 3147436)$conf.int
+    assert result["lower"] == pytest.approx(reference.lower / 0.89, rel=1e-10)
+    assert result["upper"] == pytest.approx(reference.upper / 0.89, rel=1e-10)
     with pytest.raises(ValueError, match="tpir must be above 0"):
         baserates.implied_prevalence(1, 10, 0.0)
 
@@ -212,9 +224,9 @@ def test_pooled_false_match_rate_is_garwood_interval():
     comparisons = 10_000 * 16_000 + 20_000 * 16_000 + 5_000 * 6_000  # 5.1e8
     assert result["comparisons"] == comparisons
     assert result["estimate"] == pytest.approx(3 / comparisons)
-    # Garwood (1936) by hand from chi-square quantiles: [chi2(0.025; 6)/2, chi2(0.975; 8)/2].
-    assert result["lower"] == pytest.approx(stats.chi2.ppf(0.025, 6) / 2 / comparisons, rel=1e-6)
-    assert result["upper"] == pytest.approx(stats.chi2.ppf(0.975, 8) / 2 / comparisons, rel=1e-6)
+    # Garwood (1936): poisson.test(3, 5.1e8)$conf.int in R (qgamma(0.025, 3), qgamma(0.975, 4))
+    assert result["lower"] == pytest.approx(ref.garwood_3_in_5_1e8.lower, rel=1e-10)
+    assert result["upper"] == pytest.approx(ref.garwood_3_in_5_1e8.upper, rel=1e-10)
 
 
 def test_pooled_false_match_rate_zero_events_and_errors():
@@ -222,6 +234,7 @@ def test_pooled_false_match_rate_zero_events_and_errors():
     assert result["lower"] == 0
     # x = 0: the two-sided exact upper limit is -ln(0.025) = 3.689 events.
     assert result["upper"] == pytest.approx(-math.log(0.025) / 1e7, rel=1e-6)
+    assert result["upper"] == pytest.approx(ref.garwood_0_in_1e7.upper, rel=1e-10)
     with pytest.raises(ValueError, match="same length"):
         baserates.pooled_false_match_rate([0, 1], [10_000], [1_000])
     with pytest.raises(ValueError, match="false_alerts: missing value"):
@@ -240,3 +253,15 @@ def test_prevalence_for_precision_inverts_bayes():
         baserates.prevalence_for_precision(1.0, 0.89, 1e-4)
     with pytest.raises(ValueError, match="above 0"):
         baserates.prevalence_for_precision(0.5, 0.0, 0.0)
+
+
+def test_per_face_vs_per_alert_takes_its_limits_from_rate_ci():
+    # 999 events in 10**9 trials: a copy of the interval code gave 1.05996e-6 as the upper
+    # limit where the repaired Clopper-Pearson limit is 1.06292e-6 (R: binom.test(999, 1e9)).
+    two = baserates.per_face_vs_per_alert(10**9, 10**6, 999)
+    assert two.loc["per face seen", "upper"] == pytest.approx(
+        ref_rates.clopper_pearson_999_in_1e9.upper, rel=1e-10
+    )
+    assert two.loc["per face seen", "lower"] == pytest.approx(
+        ref_rates.clopper_pearson_999_in_1e9.lower, rel=1e-10
+    )

@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.proportion import proportion_confint
+from reference import rates as ref_rates
 
 from lfr_analysis import claims
 from lfr_analysis.claims import search as claims_search
@@ -211,10 +211,11 @@ def test_rate_carries_clopper_pearson_interval(deployments):
     result = claims.recompute(deployments, recipe)
     assert (result.numerator, result.denominator) == (2, 100_000)
     assert result.value == pytest.approx(2e-5)
-    # independent reference: statsmodels' Clopper-Pearson ("beta") interval
-    lower, upper = proportion_confint(2, 100_000, alpha=0.05, method="beta")
-    assert result.ci_lower == pytest.approx(lower, rel=1e-9)
-    assert result.ci_upper == pytest.approx(upper, rel=1e-9)
+    # independent reference: R's binom.test(2, 1e+05)$conf.int (tests/reference/rates.py)
+    expected = ref_rates.clopper_pearson_2_in_100000
+    lower, upper = expected.lower, expected.upper
+    assert result.ci_lower == pytest.approx(lower, rel=1e-10)
+    assert result.ci_upper == pytest.approx(upper, rel=1e-10)
     assert result.ci_lower < result.value < result.ci_upper
 
 
@@ -259,9 +260,9 @@ def test_compare_definitions_side_by_side(deployments):
     )
     assert table.loc["per face", "value"] == pytest.approx(2 / 100_000)
     assert table.loc["per alert", "value"] == pytest.approx(2 / 42)
-    lower, upper = proportion_confint(2, 42, method="beta")
+    lower, upper = ref_rates.clopper_pearson_2_in_42.lower, ref_rates.clopper_pearson_2_in_42.upper
     assert table.loc["per alert", ["ci_lower", "ci_upper"]].tolist() == pytest.approx(
-        [lower, upper]
+        [lower, upper], rel=1e-10
     )
     assert table.loc["primary arrests", "value"] == 15
     assert table.loc["primary arrests", "secondary_rows"] == 0
@@ -500,9 +501,10 @@ def test_rates_compare_in_the_published_unit(deployments):
     )
     row = claims.assess(per_face, deployments)
     assert row["status"] == "reproduced"
-    lower, upper = proportion_confint(2, 100_000, method="beta")
-    assert row["ci_lower"] == pytest.approx(lower * 100)
-    assert row["ci_upper"] == pytest.approx(upper * 100)
+    expected = ref_rates.clopper_pearson_2_in_100000
+    lower, upper = expected.lower, expected.upper
+    assert row["ci_lower"] == pytest.approx(lower * 100, rel=1e-10)
+    assert row["ci_upper"] == pytest.approx(upper * 100, rel=1e-10)
     # the per-alert share quoted as if it were per face: the nearest definition is per alert
     mixed = figure(
         metric="false_alert_rate_per_face",

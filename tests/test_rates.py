@@ -1,10 +1,10 @@
 """Tests of lfr_analysis.rates against reference values computed independently of it.
 
-Reference values come from: scipy.stats.beta quantiles written out here (Clopper-Pearson),
-scipy.stats.binomtest(...).proportion_ci, a mid-p limit found here by brentq root finding on
-scipy.stats.binom, statsmodels' proportion_confint (Wilson, Jeffreys) and confint_poisson
-(count-scale mid-p), closed forms at zero events, and the published values in the project's
-statistical methods guide (10 false alerts in 3,147,436 faces, 2,077 alerts).
+Reference values come from R (tests/reference/rates.py and heterogeneity.py, written by the
+scripts in tests/reference/R/): binom.test (Clopper-Pearson), prop.test (Wilson), qbeta
+(Jeffreys, posteriors), pbeta, mid-p limits and exact coverages written out in R, and the
+exact conditional test by enumeration; and from closed forms at zero events. The counts are
+the Met annual report's (10 false alerts in 3,147,436 faces, 2,077 alerts).
 """
 
 import itertools
@@ -13,9 +13,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize, stats
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import confint_poisson
+from reference import heterogeneity as ref_heterogeneity
+from reference import rates as ref
+from scipy import stats
 
 from lfr_analysis import plotting, rates
 from lfr_analysis.stats.heterogeneity import conditional_mc_test
@@ -26,34 +26,8 @@ ALERTS_2025 = 2_077
 
 
 # ------------------------------------------------------------------------------------
-# independent reference implementations (used only here)
+# exact coverage of the package's intervals (compared with coverages computed in R)
 # ------------------------------------------------------------------------------------
-
-
-def cp_reference(x, n, conf=0.95):
-    """Clopper-Pearson from Beta quantiles, written out."""
-    a = (1 - conf) / 2
-    lower = 0.0 if x == 0 else stats.beta.ppf(a, x, n - x + 1)
-    upper = 1.0 if x == n else stats.beta.ppf(1 - a, x + 1, n - x)
-    return lower, upper
-
-
-def midp_reference(x, n, conf=0.95):
-    """Mid-p limits by brentq on the log of the rate, using scipy.stats.binom."""
-    a = (1 - conf) / 2
-
-    def lower_eq(log_p):
-        p = np.exp(log_p)
-        return stats.binom.sf(x, n, p) + 0.5 * stats.binom.pmf(x, n, p) - a
-
-    def upper_eq(log_p):
-        p = np.exp(log_p)
-        return stats.binom.cdf(x - 1, n, p) + 0.5 * stats.binom.pmf(x, n, p) - a
-
-    lo_end, hi_end = np.log(1e-300), np.log1p(-1e-15)
-    lower = 0.0 if x == 0 else np.exp(optimize.brentq(lower_eq, lo_end, hi_end, xtol=1e-14))
-    upper = 1.0 if x == n else np.exp(optimize.brentq(upper_eq, lo_end, hi_end, xtol=1e-14))
-    return lower, upper
 
 
 def exact_coverage(method, n, p, conf=0.95):
@@ -70,30 +44,34 @@ def exact_coverage(method, n, p, conf=0.95):
 # ------------------------------------------------------------------------------------
 
 
-def test_clopper_pearson_headline_matches_beta_quantiles_binomtest_and_published():
+def test_clopper_pearson_headline_matches_r_binom_test():
+    assert (FACES_2025, FALSE_2025, ALERTS_2025) == (
+        ref.FACES_2025,
+        ref.FALSE_ALERTS_2025,
+        ref.ALERTS_2025,
+    )
     ci = rates.rate_ci(FALSE_2025, FACES_2025).iloc[0]
-    lower, upper = cp_reference(FALSE_2025, FACES_2025)
-    assert ci["lower"] == pytest.approx(lower, rel=1e-9)
-    assert ci["upper"] == pytest.approx(upper, rel=1e-9)
-    scipy_ci = stats.binomtest(FALSE_2025, FACES_2025).proportion_ci(0.95, method="exact")
-    assert ci["lower"] == pytest.approx(scipy_ci.low, rel=1e-7)
-    assert ci["upper"] == pytest.approx(scipy_ci.high, rel=1e-7)
-    # published in the methods guide: 1.524 - 5.843 per million
-    assert ci["lower"] * 1e6 == pytest.approx(1.524, abs=5e-4)
-    assert ci["upper"] * 1e6 == pytest.approx(5.843, abs=5e-4)
+    expected = ref.clopper_pearson_10_in_3147436  # binom.test(10, 3147436)$conf.int
+    assert ci["lower"] == pytest.approx(expected.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(expected.upper, rel=1e-10)
     assert ci["estimate"] == FALSE_2025 / FACES_2025
     assert ci["method"] == "clopper-pearson" and ci["conf"] == 0.95
 
 
 @pytest.mark.parametrize(
-    ("x", "n", "conf"),
-    [(0, 15_000, 0.95), (1, 15_000, 0.95), (3, 40, 0.9), (39, 40, 0.99), (40, 40, 0.95)],
+    ("x", "n", "conf", "expected"),
+    [
+        (0, 15_000, 0.95, ref.clopper_pearson_0_in_15000),
+        (1, 15_000, 0.95, ref.clopper_pearson_1_in_15000),
+        (3, 40, 0.9, ref.clopper_pearson_3_in_40_conf90),
+        (39, 40, 0.99, ref.clopper_pearson_39_in_40_conf99),
+        (40, 40, 0.95, ref.clopper_pearson_40_in_40),
+    ],
 )
-def test_clopper_pearson_small_cases_match_beta_quantiles(x, n, conf):
+def test_clopper_pearson_small_cases_match_r_binom_test(x, n, conf, expected):
     ci = rates.rate_ci(x, n, conf=conf).iloc[0]
-    lower, upper = cp_reference(x, n, conf)
-    assert ci["lower"] == pytest.approx(lower, rel=1e-9, abs=1e-300)
-    assert ci["upper"] == pytest.approx(upper, rel=1e-9)
+    assert ci["lower"] == pytest.approx(expected.lower, rel=1e-10, abs=1e-300)
+    assert ci["upper"] == pytest.approx(expected.upper, rel=1e-10)
 
 
 def test_zero_events_two_sided_cp_upper_is_closed_form():
@@ -101,6 +79,7 @@ def test_zero_events_two_sided_cp_upper_is_closed_form():
     ci = rates.rate_ci(0, n).iloc[0]
     assert ci["lower"] == 0.0
     assert ci["upper"] == pytest.approx(1 - 0.025 ** (1 / n), rel=1e-9)
+    assert ci["upper"] == pytest.approx(ref.clopper_pearson_0_in_15000.upper, rel=1e-10)
     assert ci["upper"] * n == pytest.approx(3.69, abs=0.01)
 
 
@@ -113,51 +92,73 @@ def test_one_sided_upper_bound_is_rule_of_three_at_zero_events():
     assert (ci["lower"] == 0).all() and (ci["side"] == "upper").all()
 
 
-def test_one_sided_upper_bound_with_events_matches_beta_quantile():
+def test_one_sided_upper_bound_with_events_matches_r_binom_test():
     ci = rates.rate_ci(FALSE_2025, FACES_2025, side="upper").iloc[0]
-    assert ci["upper"] == pytest.approx(
-        stats.beta.ppf(0.95, FALSE_2025 + 1, FACES_2025 - FALSE_2025), rel=1e-9
-    )
+    # binom.test(10, 3147436, alternative = "less")$conf.int[2]
+    assert ci["upper"] == pytest.approx(ref.clopper_pearson_upper95_10_in_3147436, rel=1e-10)
     assert ci["lower"] == 0.0
 
 
-def test_one_sided_lower_bound_matches_beta_quantile():
+def test_one_sided_lower_bound_matches_r_binom_test():
     ci = rates.rate_ci(FALSE_2025, FACES_2025, side="lower").iloc[0]
-    assert ci["lower"] == pytest.approx(
-        stats.beta.ppf(0.05, FALSE_2025, FACES_2025 - FALSE_2025 + 1), rel=1e-9
-    )
+    # binom.test(10, 3147436, alternative = "greater")$conf.int[1]
+    assert ci["lower"] == pytest.approx(ref.clopper_pearson_lower95_10_in_3147436, rel=1e-10)
     assert ci["upper"] == 1.0
 
 
 @pytest.mark.parametrize(
-    ("x", "n"),
-    [(10, FACES_2025), (1, FACES_2025), (1, 15_000), (2, 20), (7, 42_000), (19, 20), (50, 200)],
+    ("x", "n", "expected"),
+    [
+        (10, FACES_2025, ref.midp_10_in_3147436),
+        (1, FACES_2025, ref.midp_1_in_3147436),
+        (1, 15_000, ref.midp_1_in_15000),
+        (2, 20, ref.midp_2_in_20),
+        (7, 42_000, ref.midp_7_in_42000),
+        (19, 20, ref.midp_19_in_20),
+        (50, 200, ref.midp_50_in_200),
+    ],
 )
-def test_midp_matches_brentq_reference(x, n):
+def test_midp_matches_r_reference(x, n, expected):
+    # midp_ci() in tests/reference/R/rates.R: uniroot on pbinom and dbinom
     ci = rates.rate_ci(x, n, method="mid-p").iloc[0]
-    lower, upper = midp_reference(x, n)
-    assert ci["lower"] == pytest.approx(lower, rel=1e-7)
-    assert ci["upper"] == pytest.approx(upper, rel=1e-7)
+    assert ci["lower"] == pytest.approx(expected.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(expected.upper, rel=1e-10)
 
 
-@pytest.mark.parametrize(("x", "n"), [(1_000, 10**9), (10, 10**12), (1_000, 10**7)])
-def test_large_counts_clopper_pearson_and_midp(x, n):
+@pytest.mark.parametrize(
+    ("x", "n", "cp", "midp", "cp_rel"),
+    [
+        (1_000, 10**9, ref.clopper_pearson_1000_in_1e9, ref.midp_1000_in_1e9, 1e-10),
+        (10, 10**12, ref.clopper_pearson_10_in_1e12, ref.midp_10_in_1e12, 1e-10),
+        # scipy's betaincinv is 1.7e-9 (relative) off the lower limit here, inside the
+        # module's round-trip tolerance (1e-6 of the tail probability), so it is not re-solved
+        (1_000, 10**7, ref.clopper_pearson_1000_in_1e7, ref.midp_1000_in_1e7, 5e-9),
+    ],
+)
+def test_large_counts_clopper_pearson_and_midp(x, n, cp, midp, cp_rel):
     # scipy's betaincinv returns 1.9e-6 for the CP lower limit of 1,000 in 1e9 (true 9.39e-7);
     # the module checks every Beta quantile by a round trip and re-solves the bad ones.
-    # Reference: at n >> x the binomial limits equal the Garwood (gamma) limits / n.
+    # Reference: R's binom.test and midp_ci, both checked in 256-bit arithmetic (Rmpfr).
     ci = rates.rate_ci(x, n).iloc[0]
-    assert ci["lower"] == pytest.approx(stats.gamma.ppf(0.025, x) / n, rel=1e-5)
-    assert ci["upper"] == pytest.approx(stats.gamma.ppf(0.975, x + 1) / n, rel=1e-5)
-    assert stats.beta.cdf(ci["lower"], x, n - x + 1) == pytest.approx(0.025, rel=1e-6)
-    midp = rates.rate_ci(x, n, method="mid-p").iloc[0]
-    lower, upper = midp_reference(x, n)
-    assert midp["lower"] == pytest.approx(lower, rel=1e-6)
-    assert midp["upper"] == pytest.approx(upper, rel=1e-6)
+    assert ci["lower"] == pytest.approx(cp.lower, rel=cp_rel)
+    assert ci["upper"] == pytest.approx(cp.upper, rel=1e-10)
+    mid = rates.rate_ci(x, n, method="mid-p").iloc[0]
+    assert mid["lower"] == pytest.approx(midp.lower, rel=1e-10)
+    assert mid["upper"] == pytest.approx(midp.upper, rel=1e-10)
+
+
+def test_clopper_pearson_999_in_1e9_matches_r_binom_test():
+    ci = rates.rate_ci(999, 10**9).iloc[0]
+    expected = ref.clopper_pearson_999_in_1e9  # binom.test(999, 1e9)$conf.int
+    assert ci["lower"] == pytest.approx(expected.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(expected.upper, rel=1e-10)
 
 
 def test_midp_headline_published_values_and_landmarks():
     ci = rates.rate_ci(FALSE_2025, FACES_2025, method="mid-p").iloc[0]
-    # guide: mid-p 1.61-5.66 per million
+    # mid-p 1.61-5.66 per million (midp_ci(10, 3147436) in R)
+    assert ci["lower"] == pytest.approx(ref.midp_10_in_3147436.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(ref.midp_10_in_3147436.upper, rel=1e-10)
     assert ci["lower"] * 1e6 == pytest.approx(1.61, abs=0.005)
     assert ci["upper"] * 1e6 == pytest.approx(5.66, abs=0.005)
     # at x = 1 the lower limit times n is close to 0.05 (0.5 * lambda e^-lambda ... ~ alpha/2)
@@ -166,55 +167,75 @@ def test_midp_headline_published_values_and_landmarks():
     # at x = 0 the two-sided mid-p upper limit equals the one-sided 95% CP bound
     n = 15_000
     zero = rates.rate_ci(0, n, method="mid-p").iloc[0]
-    cp_one_sided = proportion_confint(0, n, alpha=0.05, method="beta", alternative="larger")[1]
-    assert zero["upper"] == pytest.approx(cp_one_sided, rel=1e-9)
+    # binom.test(0, 15000, alternative = "less")$conf.int[2]
+    assert zero["upper"] == pytest.approx(ref.clopper_pearson_upper95_0_in_15000, rel=1e-10)
+    assert zero["upper"] == pytest.approx(ref.midp_0_in_15000.upper, rel=1e-10)
     assert zero["lower"] == 0.0
 
 
 @pytest.mark.parametrize("x", [1, 2, 5, 10, 40])
-def test_midp_agrees_with_statsmodels_count_scale_poisson_midp(x):
-    # statsmodels' midp-c is accurate on the count scale (exposure 1), see guide section 3.3
+def test_midp_at_a_small_rate_matches_r_binomial_and_poisson_midp(x):
+    # binomial mid-p at 1e6 trials (midp_ci in R) and, within 1e-3, the Poisson mid-p limits
+    # on the count scale (poisson_midp_ci in R: uniroot on ppois and dpois) divided by n
     n = 1_000_000
-    low, high = confint_poisson(x, 1.0, method="midp-c")
+    binomial = getattr(ref, f"midp_{x}_in_1e6")
+    poisson = getattr(ref, f"poisson_midp_{x}")
     ci = rates.rate_ci(x, n, method="mid-p").iloc[0]
-    assert ci["lower"] == pytest.approx(low / n, rel=1e-3)
-    assert ci["upper"] == pytest.approx(high / n, rel=1e-3)
+    assert ci["lower"] == pytest.approx(binomial.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(binomial.upper, rel=1e-10)
+    assert ci["lower"] == pytest.approx(poisson.lower / n, rel=1e-3)
+    assert ci["upper"] == pytest.approx(poisson.upper / n, rel=1e-3)
 
 
 def test_per_alert_published_values():
     ci = rates.rate_ci(FALSE_2025, ALERTS_2025).iloc[0]
-    # guide: per alert 0.48%, CP 0.23%-0.88%
+    # per alert 0.48%, CP 0.23%-0.88% (binom.test(10, 2077)), mid-p 0.24%-0.86%
+    assert ci["estimate"] == FALSE_2025 / ALERTS_2025
     assert ci["estimate"] * 100 == pytest.approx(0.48, abs=0.005)
-    assert ci["lower"] * 100 == pytest.approx(0.23, abs=0.005)
-    assert ci["upper"] * 100 == pytest.approx(0.88, abs=0.005)
+    assert ci["lower"] == pytest.approx(ref.clopper_pearson_10_in_2077.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(ref.clopper_pearson_10_in_2077.upper, rel=1e-10)
     midp = rates.rate_ci(FALSE_2025, ALERTS_2025, method="mid-p").iloc[0]
-    assert midp["lower"] * 100 == pytest.approx(0.24, abs=0.005)
-    assert midp["upper"] * 100 == pytest.approx(0.86, abs=0.005)
+    assert midp["lower"] == pytest.approx(ref.midp_10_in_2077.lower, rel=1e-10)
+    assert midp["upper"] == pytest.approx(ref.midp_10_in_2077.upper, rel=1e-10)
 
 
-@pytest.mark.parametrize(("x", "n"), [(2, 20), (10, FACES_2025), (5, 15_000), (30, 31)])
-def test_wilson_matches_statsmodels_and_scipy(x, n):
+@pytest.mark.parametrize(
+    ("x", "n", "expected"),
+    [
+        (2, 20, ref.wilson_2_in_20),
+        (10, FACES_2025, ref.wilson_10_in_3147436),
+        (5, 15_000, ref.wilson_5_in_15000),
+        (30, 31, ref.wilson_30_in_31),
+    ],
+)
+def test_wilson_matches_r_prop_test(x, n, expected):
+    # prop.test(x, n, correct = FALSE)$conf.int
     ci = rates.rate_ci(x, n, method="wilson").iloc[0]
-    low, high = proportion_confint(x, n, alpha=0.05, method="wilson")
-    assert ci["lower"] == pytest.approx(low, rel=1e-9)
-    assert ci["upper"] == pytest.approx(high, rel=1e-9)
-    scipy_ci = stats.binomtest(x, n).proportion_ci(0.95, method="wilson")
-    assert ci["lower"] == pytest.approx(scipy_ci.low, rel=1e-6)
-    assert ci["upper"] == pytest.approx(scipy_ci.high, rel=1e-6)
+    assert ci["lower"] == pytest.approx(expected.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(expected.upper, rel=1e-10)
 
 
-@pytest.mark.parametrize(("x", "n"), [(2, 20), (10, FACES_2025), (1, 15_000), (7, 42_000)])
-def test_jeffreys_matches_statsmodels_and_beta_posterior(x, n):
+@pytest.mark.parametrize(
+    ("x", "n", "expected"),
+    [
+        (2, 20, ref.jeffreys_2_in_20),
+        (10, FACES_2025, ref.jeffreys_10_in_3147436),
+        (1, 15_000, ref.jeffreys_1_in_15000),
+        (7, 42_000, ref.jeffreys_7_in_42000),
+    ],
+)
+def test_jeffreys_matches_r_beta_quantiles(x, n, expected):
+    # qbeta(c(0.025, 0.975), x + 0.5, n - x + 0.5)
     ci = rates.rate_ci(x, n, method="jeffreys").iloc[0]
-    low, high = proportion_confint(x, n, alpha=0.05, method="jeffreys")
-    assert ci["lower"] == pytest.approx(low, rel=1e-9)
-    assert ci["upper"] == pytest.approx(high, rel=1e-9)
-    assert ci["lower"] == pytest.approx(stats.beta.ppf(0.025, x + 0.5, n - x + 0.5), rel=1e-9)
+    assert ci["lower"] == pytest.approx(expected.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(expected.upper, rel=1e-10)
 
 
-def test_jeffreys_headline_published_value():
+def test_jeffreys_headline_matches_r():
     ci = rates.rate_ci(FALSE_2025, FACES_2025, method="jeffreys-modified").iloc[0]
-    # guide: modified Jeffreys 1.63-5.64 per million
+    # modified Jeffreys 1.63-5.64 per million: at 10 events the same as plain Jeffreys
+    assert ci["lower"] == pytest.approx(ref.jeffreys_10_in_3147436.lower, rel=1e-10)
+    assert ci["upper"] == pytest.approx(ref.jeffreys_10_in_3147436.upper, rel=1e-10)
     assert ci["lower"] * 1e6 == pytest.approx(1.63, abs=0.005)
     assert ci["upper"] * 1e6 == pytest.approx(5.64, abs=0.005)
 
@@ -224,9 +245,8 @@ def test_boundary_fixes_at_zero_events():
     by_method = {m: rates.rate_ci(0, n, method=m).iloc[0] for m in rates.METHODS}
     # statsmodels gives 3.3e-8 (Jeffreys) and ~1e-20 (Wilson) here; the module gives 0
     assert all(row["lower"] == 0.0 for row in by_method.values())
-    assert by_method["jeffreys"]["upper"] == pytest.approx(
-        stats.beta.ppf(0.975, 0.5, n + 0.5), rel=1e-9
-    )
+    # qbeta(0.975, 0 + 0.5, 15000 - 0 + 0.5)
+    assert by_method["jeffreys"]["upper"] == pytest.approx(ref.jeffreys_upper_0_in_15000, rel=1e-10)
     assert by_method["jeffreys-modified"]["upper"] == pytest.approx(1 - 0.025 ** (1 / n), rel=1e-9)
     one = rates.rate_ci(1, n, method="jeffreys-modified").iloc[0]
     assert one["lower"] == 0.0
@@ -269,11 +289,25 @@ def test_default_method_exact_coverage_at_least_nominal(p, n):
         assert coverage >= 0.95 - 1e-12, (n, p * factor, coverage)
 
 
-def test_coverage_calculation_reproduces_published_table():
-    # guide section 4: CP at n = 1e5, p = 1e-5 covers 0.981; Wilson has a hole of 0.838 at
-    # lambda = 0.176 and plain Jeffreys one of 0.898 at lambda = 0.108 (n = 1e6). The holes
-    # end just above those points (the x = 1 lower limit crosses p at lambda = 0.1079 for
-    # Jeffreys), so evaluate just inside them.
+def test_coverage_calculation_matches_r():
+    # CP at n = 1e5, p = 1e-5 covers 0.981; Wilson has a hole of 0.838 at lambda = 0.176 and
+    # plain Jeffreys one of 0.898 at lambda = 0.108 (n = 1e6). The holes end just above those
+    # points (the x = 1 lower limit crosses p at lambda = 0.1079 for Jeffreys), so evaluate
+    # just inside them. Reference: coverage() in tests/reference/R/rates.R, which builds the
+    # intervals with binom.test, prop.test and qbeta and sums dbinom.
+    cases = [
+        ("clopper-pearson", 100_000, 1e-5, ref.coverage_clopper_pearson_n1e5_p1e_5),
+        ("wilson", 1_000_000, 0.176e-6, ref.coverage_wilson_n1e6_p0_176e_6),
+        ("jeffreys", 1_000_000, 0.1078e-6, ref.coverage_jeffreys_n1e6_p0_1078e_6),
+        (
+            "jeffreys-modified",
+            1_000_000,
+            0.1078e-6,
+            ref.coverage_jeffreys_modified_n1e6_p0_1078e_6,
+        ),
+    ]
+    for method, n, p, expected in cases:
+        assert exact_coverage(method, n, p) == pytest.approx(expected, rel=1e-10), method
     assert exact_coverage("clopper-pearson", 100_000, 1e-5) == pytest.approx(0.981, abs=5e-4)
     assert exact_coverage("wilson", 1_000_000, 0.176e-6) == pytest.approx(0.838, abs=2e-3)
     assert exact_coverage("jeffreys", 1_000_000, 0.1078e-6) == pytest.approx(0.898, abs=2e-3)
@@ -371,17 +405,32 @@ def test_posterior_uniform_prior_zero_events_closed_form():
     assert post["posterior_mean"] == pytest.approx(1 / (n + 2))
 
 
-def test_posterior_jeffreys_prior_matches_statsmodels_jeffreys_interval():
+def test_posterior_jeffreys_prior_matches_r_beta_quantiles():
     post = rates.rate_posterior(FALSE_2025, FACES_2025).iloc[0]
-    low, high = proportion_confint(FALSE_2025, FACES_2025, alpha=0.05, method="jeffreys")
-    assert post["q0.025"] == pytest.approx(low, rel=1e-9)
-    assert post["q0.975"] == pytest.approx(high, rel=1e-9)
+    # qbeta(c(0.025, 0.5, 0.975), 10 + 0.5, 3147436 - 10 + 0.5)
+    expected = ref.posterior_jeffreys_10_in_3147436
+    assert post["q0.025"] == pytest.approx(expected.q025, rel=1e-10)
+    assert post["q0.5"] == pytest.approx(expected.q50, rel=1e-10)
+    assert post["q0.975"] == pytest.approx(expected.q975, rel=1e-10)
+    assert post["q0.025"] == pytest.approx(ref.jeffreys_10_in_3147436.lower, rel=1e-10)
+
+
+def test_posterior_uniform_prior_999_in_1e9_matches_r_beta_quantiles():
+    # Beta(1000, 1e9 - 998): scipy's betaincinv gives 1.9e-6 for the 2.5% quantile, where R's
+    # qbeta (checked in 256-bit arithmetic) gives 9.39e-7
+    post = rates.rate_posterior(999, 10**9, prior=(1, 1), probs=(0.025, 0.5, 0.975)).iloc[0]
+    expected = ref.posterior_uniform_999_in_1e9
+    assert post["q0.025"] == pytest.approx(expected.q025, rel=1e-10)
+    assert post["q0.5"] == pytest.approx(expected.q50, rel=1e-10)
+    assert post["q0.975"] == pytest.approx(expected.q975, rel=1e-10)
 
 
 def test_prob_rate_exceeds_npl_figure_and_uniform_closed_form():
-    # P(rate > 1/6000 | 10 in 3.1M) is astronomically small; under a uniform prior and
-    # zero events, P(rate > v) = (1 - v) ** (n + 1)
-    assert rates.prob_rate_exceeds(FALSE_2025, FACES_2025, 1 / 6_000).iloc[0] < 1e-100
+    # P(rate > 1/6000 | 10 in 3.1M) is astronomically small (9.0e-209 by R's pbeta); under a
+    # uniform prior and zero events, P(rate > v) = (1 - v) ** (n + 1)
+    exceeds = rates.prob_rate_exceeds(FALSE_2025, FACES_2025, 1 / 6_000).iloc[0]
+    assert exceeds == pytest.approx(ref.prob_rate_exceeds_1_in_6000_10_in_3147436, rel=1e-10)
+    assert exceeds < 1e-100
     n, v = 2_000, 1e-3
     prob = rates.prob_rate_exceeds(0, n, v, prior=(1, 1)).iloc[0]
     assert prob == pytest.approx((1 - v) ** (n + 1), rel=1e-9)
@@ -426,10 +475,10 @@ def test_pooled_overall_rate_sums_counts_then_estimates():
     assert row["n_deployments"] == 5 and row["n_excluded"] == 1
     assert row["faces_seen"] == 150_000 and row["false_alerts"] == 4
     assert pd.isna(row["alerts"])  # row d lacks alerts, so the alerts sum is unknown
-    lower, upper = cp_reference(4, 150_000)
+    lower, upper = ref.clopper_pearson_4_in_150000.lower, ref.clopper_pearson_4_in_150000.upper
     assert row["rate"] == pytest.approx(4 / 150_000)
-    assert row["lower"] == pytest.approx(lower, rel=1e-9)
-    assert row["upper"] == pytest.approx(upper, rel=1e-9)
+    assert row["lower"] == pytest.approx(lower, rel=1e-10)
+    assert row["upper"] == pytest.approx(upper, rel=1e-10)
     assert row["one_in"] == pytest.approx(150_000 / 4)
     assert row["one_in_lower"] == pytest.approx(1 / upper)
     assert row["one_in_upper"] == pytest.approx(1 / lower)
@@ -451,6 +500,7 @@ def test_rates_by_year_threshold_and_missing_group_kept():
     assert bool(zero.loc["b", "zero_events"])
     assert zero.loc["b", "lower"] == 0.0 and np.isinf(zero.loc["b", "one_in_upper"])
     assert zero.loc["b", "upper"] == pytest.approx(1 - 0.025 ** (1 / 20_000), rel=1e-9)
+    assert zero.loc["b", "upper"] == pytest.approx(ref.clopper_pearson_0_in_20000.upper, rel=1e-10)
     months = rates.false_alert_rates(frame, by=["source_type", "month"])
     assert len(months) == 5  # c and d share February 2024
     assert months["n_deployments"].tolist() == [1, 1, 2, 1, 0]
@@ -462,10 +512,11 @@ def test_per_alert_rate_and_precision():
     # rows a, b, c, e, f have alerts: 5 + 2 + 10 + 8 + 3 = 28 alerts, 3 false; d excluded
     assert row["alerts"] == 28 and row["false_alerts"] == 3 and row["n_excluded"] == 1
     assert pd.isna(row["faces_seen"])  # f has alerts but no faces_seen
-    lower, upper = midp_reference(3, 28)
-    assert row["lower"] == pytest.approx(lower, rel=1e-7)
+    lower, upper = ref.midp_3_in_28.lower, ref.midp_3_in_28.upper  # midp_ci(3, 28) in R
+    assert row["lower"] == pytest.approx(lower, rel=1e-10)
+    assert row["upper"] == pytest.approx(upper, rel=1e-10)
     assert row["precision"] == pytest.approx(25 / 28)
-    assert row["precision_lower"] == pytest.approx(1 - upper, rel=1e-7)
+    assert row["precision_lower"] == pytest.approx(1 - upper, rel=1e-10)
 
 
 def test_missing_raise_and_row_errors_name_the_deployment():
@@ -496,31 +547,14 @@ def test_missing_raise_and_row_errors_name_the_deployment():
 # ------------------------------------------------------------------------------------
 
 
-def exact_conditional_p(events, exposure):
-    """Exact conditional p-value by enumerating every allocation of the total."""
-    total = int(sum(events))
-    share = np.asarray(exposure, float) / np.sum(exposure)
-    expected = total * share
-
-    def x2(counts):
-        return float(np.sum((np.asarray(counts) - expected) ** 2 / expected))
-
-    observed = x2(events)
-    p_value = 0.0
-    for counts in itertools.product(range(total + 1), repeat=len(events)):
-        if sum(counts) == total:
-            prob = stats.multinomial.pmf(counts, total, share)
-            if x2(counts) >= observed - 1e-9:
-                p_value += prob
-    return p_value
-
-
 def test_conditional_mc_test_matches_exact_enumeration():
     events = np.array([3, 0, 1, 0])
     exposure = np.array([10_000, 30_000, 20_000, 15_000])
-    exact = exact_conditional_p(events, exposure)
+    # exact_conditional_p() in tests/reference/R/heterogeneity.R: every allocation enumerated
+    exact = ref_heterogeneity.exact_p_3_0_1_0
     n_sim = 100_000
-    _, p_mc = conditional_mc_test(events, exposure, n_sim, np.random.default_rng(1))
+    statistic, p_mc = conditional_mc_test(events, exposure, n_sim, np.random.default_rng(1))
+    assert statistic == pytest.approx(ref_heterogeneity.x2_3_0_1_0, rel=1e-12)  # chisq.test
     se = np.sqrt(exact * (1 - exact) / n_sim)
     assert abs(p_mc - exact) < 4 * se + 1e-5, (p_mc, exact)
 
@@ -530,6 +564,10 @@ def test_conditional_mc_test_is_reproducible_with_a_seed():
     first = conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
     second = conditional_mc_test(events, exposure, 2_000, np.random.default_rng(7))
     assert first == second
+    assert first[0] == pytest.approx(ref_heterogeneity.x2_2_0_1, rel=1e-12)  # chisq.test
+    # exact p (enumeration in R) 0.111; 2,000 redraws land within 4 standard errors of it
+    exact = ref_heterogeneity.exact_p_2_0_1
+    assert abs(first[1] - exact) < 4 * np.sqrt(exact * (1 - exact) / 2_000) + 1 / 2_001
 
 
 def synthetic_deployments(rng, k, rate, nb_alpha=0.0):
@@ -649,9 +687,9 @@ def test_compare_reported_rates_classifies_printed_values():
     }
     assert out.loc["r", "recomputed_percent"] == pytest.approx(100 * 7 / 8_600)
     assert out.loc["t", "reported_percent"] == 0.09
-    lower, upper = cp_reference(1, 3_940)
-    assert out.loc["d", "lower_percent"] == pytest.approx(100 * lower, rel=1e-9)
-    assert out.loc["d", "upper_percent"] == pytest.approx(100 * upper, rel=1e-9)
+    lower, upper = ref.clopper_pearson_1_in_3940.lower, ref.clopper_pearson_1_in_3940.upper
+    assert out.loc["d", "lower_percent"] == pytest.approx(100 * lower, rel=1e-10)
+    assert out.loc["d", "upper_percent"] == pytest.approx(100 * upper, rel=1e-10)
     assert bool(out.loc["d", "reported_in_interval"])
     assert pd.isna(out.loc["n", "reported_in_interval"])
 
@@ -712,3 +750,11 @@ def test_conditional_mc_test_holds_its_level_with_few_events():
     mc_rate, naive_rate = mc_rejections / datasets, naive_rejections / datasets
     assert 0.01 <= mc_rate <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / datasets), mc_rate
     assert naive_rate > 0.12, naive_rate
+
+
+@pytest.mark.parametrize("prior", [(0.5, 0.5), (1, 1)])
+def test_posterior_quantiles_are_ordered_for_every_case_the_interval_tests_use(prior):
+    events = [0, 1, 2, 10, 44, 999, 1_000, 10, 999]
+    trials = [1, 3, 15_000, 3_147_436, 1_200_000, 10**9, 10**7, 10**12, 10**15]
+    post = rates.rate_posterior(events, trials, prior=prior, probs=(0.025, 0.5, 0.975))
+    assert (post["q0.025"] < post["q0.5"]).all() and (post["q0.5"] < post["q0.975"]).all()

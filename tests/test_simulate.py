@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from reference import baserates as ref_baserates
 from scipy import stats
 
 from lfr_analysis.stats import baserates
@@ -246,13 +247,18 @@ def test_compare_settings_matches_exact_values():
         ["lower rate", 16_000],
     ]
     row = table.iloc[1]
-    fpir = stats.binom.sf(0, 16_000, 1.7e-8)  # P(at least one of 16,000 comparisons matches)
-    assert row["fpir"] == pytest.approx(fpir, rel=1e-9)
+    # P(at least one of 16,000 comparisons matches): pbinom(0, 16000, 1.7e-8, lower.tail =
+    # FALSE) in R (tests/reference/baserates.py)
+    fpir = ref_baserates.fpir_fmr_1_7e_8_w16000
+    assert row["fpir"] == pytest.approx(fpir, rel=1e-10)
     assert row["expected_true_alerts"] == pytest.approx(20_000 * 5e-4 * 0.89)
     assert row["expected_false_alerts"] == pytest.approx(20_000 * (1 - 5e-4) * fpir)
-    # P(no false alert) = (1 - (1 - prevalence) * fpir) ** faces, by scipy's binomial.
-    p_none = stats.binom.pmf(0, 20_000, (1 - 5e-4) * fpir)
-    assert row["p_any_false_alert"] == pytest.approx(1 - p_none, rel=1e-9)
+    # P(no false alert) = (1 - (1 - prevalence) * fpir) ** faces: R's dbinom(0, 20000, ...)
+    p_none = ref_baserates.p_no_false_alert_20000_faces
+    assert row["p_any_false_alert"] == pytest.approx(1 - p_none, rel=1e-10)
+    assert row["p_any_false_alert"] == pytest.approx(
+        ref_baserates.p_any_false_alert_20000_faces, rel=1e-10
+    )
     # The simulated share agrees within 4 standard errors for every combination.
     error = np.sqrt(table["p_any_false_alert"] * (1 - table["p_any_false_alert"]) / 20_000)
     gap = (table["simulated_p_any_false_alert"] - table["p_any_false_alert"]).abs()
