@@ -55,10 +55,6 @@ def false_alert_rates(
     conf: float = 0.95,
     *,
     missing: str = "exclude",
-    faces: str = "faces_seen",
-    alerts: str = "alerts",
-    false_alerts: str = "false_alerts",
-    date: str = "date",
 ) -> pd.DataFrame:
     """Pooled false-alert rates with intervals, overall or per group of deployments.
 
@@ -87,8 +83,6 @@ def false_alert_rates(
         (default) leaves it out of the pooled sums and counts it in the ``n_excluded``
         column of its group, so nothing is lost silently; ``"raise"`` raises ValueError
         naming the rows.
-    faces, alerts, false_alerts, date : str
-        Column names, for inputs that use other names.
 
     Returns
     -------
@@ -110,19 +104,18 @@ def false_alert_rates(
         arguments, or any excluded row when ``missing="raise"``.
     """
     checks.choice(per, tuple(PER), "per")
-    checks.choice(missing, ("exclude", "raise"), "missing")
+    checks.missing_policy(missing)
     checks.choice(method, METHODS, "method")
     conf = checks.conf_level(conf)
-    sources = {"faces_seen": faces, "alerts": alerts, "false_alerts": false_alerts}
     denominator = PER[per]
-    checks.frame(deployments, [sources[denominator], false_alerts])
+    checks.frame(deployments, [denominator, "false_alerts"])
     counts = {
-        key: (
+        column: (
             checks.count_column(deployments, column)
             if column in deployments.columns
             else np.full(len(deployments), np.nan)
         )
-        for key, column in sources.items()
+        for column in ("faces_seen", "alerts", "false_alerts")
     }
     usable = ~np.isnan(counts[denominator]) & ~np.isnan(counts["false_alerts"])
     too_many = usable & (counts["false_alerts"] > counts[denominator])
@@ -139,7 +132,7 @@ def false_alert_rates(
             f"{int((~usable).sum())} row(s) lack {denominator} or false_alerts, e.g. "
             + "; ".join(rows)
         )
-    keys, names = checks.group_keys(deployments, by, date)
+    keys, names = checks.group_keys(deployments, by, "date")
     table = _pooled_sums(keys, names, counts, usable)
     return _add_rates(table, per, method, conf)
 
@@ -230,10 +223,6 @@ def compare_reported_rates(
     deployments: pd.DataFrame,
     method: str = "clopper-pearson",
     conf: float = 0.95,
-    *,
-    reported: str = "false_alert_rate_reported",
-    faces: str = "faces_seen",
-    false_alerts: str = "false_alerts",
 ) -> pd.DataFrame:
     """Set each deployment's printed false-alert rate beside the rate its counts give.
 
@@ -249,8 +238,6 @@ def compare_reported_rates(
     deployments : pandas.DataFrame
         One row per deployment with the printed rate and the two counts.
     method, conf : see :func:`rate_ci`.
-    reported, faces, false_alerts : str
-        Column names.
 
     Returns
     -------
@@ -267,9 +254,10 @@ def compare_reported_rates(
     """
     checks.choice(method, METHODS, "method")
     conf = checks.conf_level(conf)
-    checks.frame(deployments, [reported, faces, false_alerts])
-    n = checks.count_column(deployments, faces)
-    x = checks.count_column(deployments, false_alerts)
+    reported = "false_alert_rate_reported"
+    checks.frame(deployments, [reported, "faces_seen", "false_alerts"])
+    n = checks.count_column(deployments, "faces_seen")
+    x = checks.count_column(deployments, "false_alerts")
     printed = np.full(len(deployments), np.nan)
     step = printed.copy()
     for i, text in enumerate(deployments[reported].to_list()):
@@ -296,8 +284,8 @@ def compare_reported_rates(
     out = pd.DataFrame(index=deployments.index)
     if "deployment_id" in deployments.columns:
         out["deployment_id"] = deployments["deployment_id"]
-    out["faces_seen"] = deployments[faces]
-    out["false_alerts"] = deployments[false_alerts]
+    out["faces_seen"] = deployments["faces_seen"]
+    out["false_alerts"] = deployments["false_alerts"]
     out["reported"] = deployments[reported]
     out["reported_percent"] = printed
     out["recomputed_percent"] = recomputed

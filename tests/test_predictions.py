@@ -646,3 +646,23 @@ def test_overdispersed_ratio_refuses_what_it_cannot_model(refs):
         pr.overdispersed_ratio(OVERDISPERSED.assign(false_alerts=0), refs["npl2023_t060"])
     with pytest.raises(ValueError, match="at least two deployments"):
         pr.overdispersed_ratio(OVERDISPERSED.iloc[:1], refs["npl2023_t060"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "match"),
+    [
+        ({"events": 2.5}, ValueError, r"events must be a whole number, got 2.5"),
+        ({"events": -1}, ValueError, r"events must be at least 0"),
+        ({"exposure": float("nan")}, ValueError, r"exposure at position 0 is missing"),
+        ({"exposure": 0.0}, ValueError, r"exposure at position 0 must be a finite number above"),
+        ({"watchlist_size": 0}, ValueError, r"watchlist_size must be at least 1"),
+        ({"watchlist_size": 2.5}, ValueError, r"watchlist_size must be a whole number"),
+        ({"threshold": "0.6"}, ValueError, r"threshold='0.6' is not in \[0, 1\]"),
+        ({"fpir": 1.5}, ValueError, r"fpir=1.5 is not in \(0, 1\)"),
+    ],
+)
+def test_a_reference_refuses_impossible_values_naming_them(refs, changes, error, match):
+    base = refs["npl2023_t060"]
+    fields = {**base.__dict__, **changes}
+    with pytest.raises(error, match=match):
+        references.Reference(**fields)

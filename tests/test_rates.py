@@ -622,10 +622,27 @@ def test_heterogeneity_zero_events_and_bad_arguments():
     result = rates.heterogeneity(frame, rng=0, n_sim=200)
     assert result.false_alerts == 0 and result.p_value == 1.0
     assert result.verdict.startswith("No false alerts")
-    with pytest.raises(ValueError, match="rng"):
+    with pytest.raises(TypeError, match="rng"):
         rates.heterogeneity(frame, rng=None)
     with pytest.raises(ValueError, match="n_sim"):
         rates.heterogeneity(frame, rng=1, n_sim=10)
+
+
+@pytest.mark.parametrize(
+    ("events", "exposure", "error", "match"),
+    [
+        ([1, -1], [10, 10], ValueError, r"events at position 1 is negative"),
+        ([1, 0.5], [10, 10], ValueError, r"events at position 1 is not a whole number"),
+        ([1, 1], [10, 0], ValueError, r"exposure at position 1 must be a finite number above 0"),
+        ([1, 1], [10, np.nan], ValueError, r"exposure at position 1 is missing"),
+        ([1, 1], [10], ValueError, r"differ"),
+    ],
+)
+def test_conditional_mc_test_refuses_what_is_not_counts_and_exposures(
+    events, exposure, error, match
+):
+    with pytest.raises(error, match=match):
+        conditional_mc_test(events, exposure, 100, np.random.default_rng(1))
 
 
 # ------------------------------------------------------------------------------------

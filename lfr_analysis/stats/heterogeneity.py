@@ -115,8 +115,14 @@ def conditional_mc_test(
     tuple of float
         ``(statistic, p_value)``; ``(0.0, 1.0)`` when there are no events.
     """
-    events = np.asarray(events, dtype=np.int64)
-    exposure = np.asarray(exposure, dtype=float)
+    events, _ = checks.counts(events, "events")
+    exposure, _ = checks.positive(exposure, "exposure")
+    if events.size != exposure.size:
+        raise ValueError(
+            f"events (length {events.size}) and exposure (length {exposure.size}) differ"
+        )
+    n_sim = checks.whole(n_sim, "n_sim", minimum=1)
+    rng = checks.generator(rng)
     total = int(events.sum())
     if total == 0:
         return 0.0, 1.0
@@ -219,10 +225,7 @@ def heterogeneity(
     *,
     rng: np.random.Generator,
     n_sim: int = 20_000,
-    level: float = 0.05,
     conf: float = 0.95,
-    faces: str = "faces_seen",
-    false_alerts: str = "false_alerts",
 ) -> HeterogeneityResult:
     """Test whether the per-face false-alert rate is the same in every deployment.
 
@@ -236,18 +239,15 @@ def heterogeneity(
     Parameters
     ----------
     deployments : pandas.DataFrame
-        One row per deployment with count columns ``faces`` and ``false_alerts``.
+        One row per deployment with count columns ``faces_seen`` and ``false_alerts``.
     rng : numpy.random.Generator or int
         Seeded Generator (or seed) for the Monte-Carlo redraws; required, so that results
         are reproducible.
     n_sim : int
         Number of Monte-Carlo redraws (at least 100).
-    level : float
-        Significance level used for the verdict.
     conf : float
-        Confidence level of the interval for ``alpha``.
-    faces, false_alerts : str
-        Column names.
+        Confidence level of the interval for ``alpha``; the verdict calls a p-value below
+        ``1 - conf`` evidence.
 
     Returns
     -------
@@ -257,16 +257,13 @@ def heterogeneity(
     """
     if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
         rng = np.random.default_rng(int(rng))
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy Generator or an integer seed, got {type(rng)}")
-    if not isinstance(n_sim, int | np.integer) or n_sim < 100:
-        raise ValueError(f"n_sim={n_sim!r}: use a whole number of at least 100 redraws")
-    if not 0 < level < 1:
-        raise ValueError(f"level={level!r}: the significance level must be between 0 and 1")
+    rng = checks.generator(rng)
+    n_sim = checks.whole(n_sim, "n_sim", minimum=100)
     conf = checks.conf_level(conf)
-    checks.frame(deployments, [faces, false_alerts])
-    exposure = checks.count_column(deployments, faces)
-    events = checks.count_column(deployments, false_alerts)
+    level = 1 - conf
+    checks.frame(deployments, ["faces_seen", "false_alerts"])
+    exposure = checks.count_column(deployments, "faces_seen")
+    events = checks.count_column(deployments, "false_alerts")
     used = ~np.isnan(exposure) & ~np.isnan(events) & (np.nan_to_num(exposure) > 0)
     too_many = used & (events > exposure)
     if too_many.any():
