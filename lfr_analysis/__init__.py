@@ -15,7 +15,8 @@ The package behind the notebooks in ``notebooks/``, in four layers (``docs/archi
   :mod:`~lfr_analysis.notebook` (the notebooks' frame), :mod:`~lfr_analysis.teaching`,
   :mod:`~lfr_analysis.student_copy`, :mod:`~lfr_analysis.report`; and
   :mod:`~lfr_analysis.rebuild`, which turns the Met's PDFs into the data files;
-  :mod:`~lfr_analysis.paths` says where every folder is.
+  :mod:`~lfr_analysis.paths` says where every folder is, and :mod:`~lfr_analysis.files`
+  writes every file atomically.
 
 The names below are the public API, available as ``lfr_analysis.<name>``:
 
@@ -109,6 +110,7 @@ _MODULES = (
     "claims",
     "data",
     "datasets",
+    "files",
     "funnels",
     "notebook",
     "paths",

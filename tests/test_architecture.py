@@ -21,6 +21,7 @@ MAX_LINES = 800
 #: Layer of each module (by dotted-name prefix, longest match wins) and what it may import.
 LAYERS = {
     "lfr_analysis.paths": "base",
+    "lfr_analysis.files": "base",
     "lfr_analysis.datasets": "data files",
     "lfr_analysis.stats": "statistics",
     "lfr_analysis.data": "analysis",

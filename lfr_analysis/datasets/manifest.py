@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from lfr_analysis import paths
+from lfr_analysis import files, paths
 from lfr_analysis.datasets.reader import ChecksumError, fields_schema
 
 __all__ = [
@@ -121,7 +121,7 @@ def write_manifest(datasets: Iterable, data_folder: Path | None = None) -> Path:
     """Write ``datapackage.json`` for ``datasets`` in the data folder; return its path."""
     manifest = build_manifest(datasets, data_folder)
     target = manifest_path(data_folder)
-    target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    files.write_text(target, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return target
 
 
