@@ -12,6 +12,17 @@ JOBS ?= 2
 LINTED := $(wildcard lfr_analysis tests benchmarks notebooks)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
+# The Met's PDFs: data/raw/ (lfr-analysis data fetch) unless it holds none and a shared copy
+# lies beside the checkout. The package itself only reads LFR_SOURCES_DIR, then data/raw/.
+SHARED_SOURCES := $(abspath ../shared/sources/met)
+ifeq ($(origin LFR_SOURCES_DIR),undefined)
+ifeq ($(wildcard data/raw/*.pdf),)
+ifneq ($(wildcard $(SHARED_SOURCES)/*.pdf),)
+export LFR_SOURCES_DIR := $(SHARED_SOURCES)
+endif
+endif
+endif
+
 .PHONY: report test lint format strip bench clean help
 
 help:
