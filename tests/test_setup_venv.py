@@ -87,6 +87,7 @@ def recorder(monkeypatch):
     monkeypatch.setattr(setup_venv, "create", create)
     monkeypatch.setattr(setup_venv, "install", install)
     monkeypatch.setattr(setup_venv, "folder_megabytes", lambda folder: 1.0)
+    monkeypatch.setattr(setup_venv, "warm_up", lambda venv: None)
     return calls
 
 
