@@ -1,6 +1,7 @@
 # lfr-analysis: two commands for a newcomer.
 #   make report   execute every notebook, write build/index.html
-#   make test     unit tests + every notebook on a fresh kernel + lint + stripped-notebook check
+#   make test     unit tests + every notebook on a fresh kernel + lint + stripped notebooks (the
+#                 committed copies: tests/test_stripped_notebooks.py)
 # Both first run tools/setup_venv.py, which checks .venv (rebuilding it when it is broken, too
 # old or not made here), and installs the package editable with the extras they need, every
 # package at the version pinned in requirements.lock (uv when it can, else pip). Nothing is
@@ -52,7 +53,6 @@ report: venv-report
 	$(BIN)/lfr-analysis report
 
 test: venv-test lint
-	$(if $(NOTEBOOKS),$(BIN)/nbstripout --verify $(NOTEBOOKS))
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake $(wildcard tests notebooks)
 
 lint: venv-test
