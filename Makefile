@@ -31,7 +31,7 @@ endif
 endif
 endif
 
-.PHONY: report test lint format bench lock lock-upgrade venv-report venv-test clean distclean help
+.PHONY: report test lint format bench lock lock-upgrade citation venv-report venv-test clean distclean help
 
 help:
 	@echo "make report     build the whole report into build/ (all notebooks executed, figures, HTML)"
@@ -40,6 +40,7 @@ help:
 	@echo "make bench      run the benchmark scripts"
 	@echo "make lock       refresh requirements.lock after a change to pyproject.toml's dependencies"
 	@echo "make lock-upgrade  move requirements.lock to the newest versions pyproject.toml allows"
+	@echo "make citation   rewrite CITATION.cff from the package version and the data"
 	@echo "make clean      remove build/ (keeps .venv)"
 	@echo "make distclean  remove build/, .venv and the tools' caches (the next make rebuilds all)"
 
@@ -74,6 +75,9 @@ lock: venv-test
 lock-upgrade: venv-test
 	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --upgrade -o requirements.lock
 	$(BIN)/python tools/pin_environment.py
+
+citation: venv-report
+	$(BIN)/lfr-analysis cite --cff > CITATION.cff.tmp && mv CITATION.cff.tmp CITATION.cff
 
 clean:
 	rm -rf build

@@ -33,6 +33,11 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "print the ledger of published figures and write build/claims.csv",
     ),
+    "cite": (
+        "lfr_analysis.cite",
+        "main",
+        "print how to cite the suite and the data version in use (text, BibTeX, CFF)",
+    ),
     "student-copy": (
         "lfr_analysis.teaching",
         "student_copy_main",
