@@ -62,8 +62,11 @@ import matplotlib.font_manager
 """
 
 
+STARTED = time.perf_counter()
+
+
 def say(text: str) -> None:
-    print(f"setup: {text}", flush=True)
+    print(f"setup [{time.perf_counter() - STARTED:5.1f} s]: {text}", flush=True)
 
 
 def fail(text: str, code: int = 2) -> None:
