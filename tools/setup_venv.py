@@ -43,22 +43,43 @@ LOCK = ROOT / "requirements.lock"
 PYPROJECT = ROOT / "pyproject.toml"
 RECORD = "lfr-setup.json"
 PROBE = "import json, sys; print(json.dumps([list(sys.version_info[:3]), sys.prefix]))"
+
 #: Imported once after an install with the notebooks extra, with bytecode writing on: it
 #: compiles what the report's kernels import and builds matplotlib's font cache, once,
-#: rather than in every kernel of the first report.
-WARM_UP = """
-import importlib, pkgutil
-import lfr_analysis
-names = [m.name for m in pkgutil.walk_packages(lfr_analysis.__path__, "lfr_analysis.")]
-names += ["ipykernel.kernelapp", "ipykernel.ipkernel", "jupyter_client.manager", "nbclient",
-          "nbconvert", "ipywidgets", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
-          "scipy.stats", "statsmodels.api"]
+#: rather than in every kernel of the first report. Two groups, imported side by side.
+WARM_UP = (
+    [
+        "lfr_analysis.*",
+        "scipy.stats",
+        "statsmodels.api",
+        "matplotlib.pyplot",
+        "matplotlib.font_manager",
+    ],
+    [
+        "ipykernel.kernelapp",
+        "ipykernel.ipkernel",
+        "jupyter_client.manager",
+        "nbclient",
+        "nbconvert",
+        "ipywidgets",
+        "matplotlib_inline.backend_inline",
+    ],
+)
+IMPORTER = """
+import importlib, pkgutil, sys
+names = []
+for name in sys.argv[1:]:
+    if name.endswith(".*"):
+        package = importlib.import_module(name[:-2])
+        found = pkgutil.walk_packages(package.__path__, name[:-1])
+        names += [m.name for m in found]
+    else:
+        names.append(name)
 for name in names:
     try:
         importlib.import_module(name)
     except Exception:
         pass
-import matplotlib.font_manager
 """
 
 
@@ -251,7 +272,11 @@ def warm_up(venv: Path) -> None:
     say("compiling the modules the report imports and building the font cache")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.setdefault("MPLBACKEND", "agg")
-    if run([venv_python(venv), "-c", WARM_UP], cwd=ROOT, env=env) != 0:
+    python = str(venv_python(venv))
+    processes = [
+        subprocess.Popen([python, "-c", IMPORTER, *group], cwd=ROOT, env=env) for group in WARM_UP
+    ]
+    if any(process.wait() != 0 for process in processes):
         say("the warm-up failed; the first report will be slower (nothing else changes)")
 
 
