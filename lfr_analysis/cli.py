@@ -29,16 +29,33 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "fetch the Met's PDFs, rebuild data/deployments.csv, or check it (--check)",
     ),
+    "export": (
+        "lfr_analysis.export",
+        "main",
+        "write the data files as CSV, Parquet, Excel and Stata, with codebooks "
+        "(also as 'data export')",
+    ),
     "claims": (
         "lfr_analysis.claims.cli",
         "main",
         "print the ledger of published figures and write build/claims.csv",
+    ),
+    "cite": (
+        "lfr_analysis.cite",
+        "main",
+        "print how to cite the suite and the data version in use (text, BibTeX, CFF)",
     ),
     "student-copy": (
         "lfr_analysis.student_copy",
         "main",
         "write a copy of a notebook without solution cells and outputs",
     ),
+}
+
+#: (group, subcommand) -> top-level command that handles it: a group's subcommand that
+#: lives in its own module, outside the group's parser.
+NESTED: dict[tuple[str, str], str] = {
+    ("data", "export"): "export",
 }
 
 
@@ -62,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         print(__version__)
         return 0
     name, rest = args[0], args[1:]
+    if rest and (name, rest[0]) in NESTED:
+        name, rest = NESTED[name, rest[0]], rest[1:]
     if name not in SUBCOMMANDS:
         print(f"lfr-analysis: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2

@@ -2,13 +2,15 @@
 
 Title and purpose first; a setup cell that applies the style and seeds
 ``numpy.random.default_rng``; figures through ``plotting.savefig``; data sources and
-library versions last; no outputs stored.
+library versions last; no outputs stored (checked on the committed copy, so a notebook run
+and saved in JupyterLab passes until it is staged with its outputs).
 """
 
 import re
 
 import nbformat
 import pytest
+from committed import committed_text
 
 from lfr_analysis import paths
 from lfr_analysis.report import find_notebooks
@@ -45,10 +47,18 @@ def test_sources_and_versions_last(notebook):
     assert re.search(r"^## Data sources", heading.source, flags=re.MULTILINE)
 
 
-def test_figures_go_through_savefig_and_no_outputs_are_stored(notebook):
+def test_no_outputs_are_stored(notebook):
+    path, _ = notebook
+    committed = nbformat.reads(committed_text(path), as_version=4)
+    code = [c for c in committed.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), (
+        f"{path.name} is staged with outputs: run 'make format' and 'git add' it again"
+    )
+
+
+def test_figures_go_through_savefig(notebook):
     _, nb = notebook
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
     source = "\n".join(c.source for c in code)
     assert ".savefig(" not in source.replace("plotting.savefig(", "")
     assert "assert " in source, "assert the numbers that matter"

@@ -138,3 +138,13 @@ def test_manifest_refuses_a_file_declared_twice(tmp_path, monkeypatch):
     dataset = Dataset("t.csv", "t", "t", "test", (), COLUMNS)
     with pytest.raises(ValueError, match="more than one dataset.*t.csv"):
         manifest.build_manifest([dataset, dataset], tmp_path)
+
+
+def test_a_file_converted_to_windows_line_endings_is_named_as_such(tmp_path):
+    path = write(tmp_path, GOOD)
+    dataset = Dataset("t.csv", "t", "t", "test", (), COLUMNS)
+    manifest.write_manifest([dataset], tmp_path)
+    path.write_bytes(GOOD.replace("\n", "\r\n").encode())
+    with pytest.raises(ChecksumError, match="Windows line endings") as error:
+        dataset.read(path)
+    assert "Do not refresh the manifest" in str(error.value)

@@ -21,6 +21,7 @@ from lfr_analysis import files, paths
 from lfr_analysis.datasets.reader import ChecksumError, fields_schema
 
 __all__ = [
+    "DATA_VERSION",
     "MANIFEST_NAME",
     "build_manifest",
     "citation",
@@ -40,9 +41,14 @@ LICENCE_NOTE = (
     "referenced). Each row cites its source. The code of lfr-analysis is BSD-3-Clause."
 )
 
+#: The data package's version: raise the minor part when a data file changes, the major
+#: part when a file's columns change (the revision log says what changed).
+DATA_VERSION = "1.0.0"
+
 PACKAGE_META = {
     "profile": "tabular-data-package",
     "name": "lfr-analysis-data",
+    "version": DATA_VERSION,
     "title": "Live Facial Recognition in London: deployments, predictions, arrests, claims",
     "description": (
         "Cited facts about police Live Facial Recognition deployments in London and the "
@@ -130,7 +136,8 @@ def read_manifest(data_folder: Path | None = None) -> dict:
     target = manifest_path(data_folder)
     if not target.is_file():
         raise ChecksumError(
-            f"{target.parent.name}/{MANIFEST_NAME} not found; run 'lfr-analysis data manifest'"
+            f"{paths.missing_file_message(target)}; in a checkout, 'lfr-analysis data "
+            "manifest' writes it"
         )
     return json.loads(target.read_text(encoding="utf-8"))
 
@@ -167,6 +174,14 @@ def verify_checksum(path: Path, data: bytes | None = None) -> None:
     data = path.read_bytes() if data is None else data
     expected = _resource_for(path)["hash"].removeprefix("sha256:")
     actual = sha256_of(data)
+    if actual != expected and sha256_of(data.replace(b"\r\n", b"\n")) == expected:
+        raise ChecksumError(
+            f"{path.parent.name}/{path.name} (whole file) has Windows line endings (CR LF) "
+            f"where the committed file has LF, so its sha256 differs from {MANIFEST_NAME}: "
+            "the file was converted on checkout. Do not refresh the manifest; check the data "
+            "out again byte for byte (the repository's .gitattributes marks data/ as binary: "
+            "git rm --cached -r data && git reset --hard, or clone afresh)."
+        )
     if actual != expected:
         raise ChecksumError(
             f"{path.parent.name}/{path.name} (whole file) has changed since "

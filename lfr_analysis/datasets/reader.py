@@ -428,7 +428,8 @@ def read_table(
     path = Path(path)
     name = display_name(path)
     if not path.is_file():
-        raise DataValidationError([Problem(name, None, None, None, "file not found")])
+        message = paths.missing_file_message(path)
+        raise DataValidationError([Problem(name, None, None, None, message)])
     raw = path.read_bytes()
     header, rows = _records(_decode(raw, name), name)
     problems = _check_header(header, columns, name)
