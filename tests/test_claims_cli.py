@@ -143,6 +143,8 @@ def test_ledger_keeps_its_columns_and_adds_the_quotable_ones(published, deployme
 def test_find_figure_by_id_prefix_or_word(published):
     assert claims.find_figure("met-2024-12-arrests-540", published) == "met-2024-12-arrests-540"
     assert claims.find_figure("540", published) == "met-2024-12-arrests-540"
+    # a whole part of an id wins over ids that merely contain it (1035)
+    assert claims.find_figure("103", published) == "croydon-pilot-arrests-103"
     assert claims.find_figure("ho-2025-rso", published) == "ho-2025-rso-arrests-100"
     with pytest.raises(ValueError, match=r"figures match 'garbett-202'.*give more of the id"):
         claims.find_figure("garbett-202", published)
@@ -197,7 +199,7 @@ def test_cli_formats(fake_data_module, tmp_path, capsys, fmt):
         assert set(rows[0]) == set(claims.LEDGER_COLUMNS)
     else:
         lines = out.splitlines()
-        assert lines[0] == "| figure_id | published | recomputed | status | reading |"
+        assert lines[0] == "| figure_id | as_published | recomputed | status | reading |"
         assert lines[1] == "|---|---|---|---|---|"
 
 
@@ -209,6 +211,14 @@ def test_cli_id_shows_the_full_working(fake_data_module, capsys):
     assert "https://www.lbc.co.uk/" in printed
     assert "cite as" in printed
     assert all(len(line) <= 100 for line in printed.splitlines())
+
+
+def test_cli_id_fits_a_narrow_terminal(fake_data_module, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "72")
+    assert claims.main(["--id", "540"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "met-2024-12-arrests-540: not_reproducible"
+    assert max(len(line) for line in lines) <= 72
 
 
 def test_cli_id_accepts_a_word_and_json(fake_data_module, capsys):

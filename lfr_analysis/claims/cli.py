@@ -21,7 +21,7 @@ import pandas as pd
 
 from lfr_analysis import files, paths
 from lfr_analysis.claims.ledger import ledger
-from lfr_analysis.claims.page import figure_record, find_figure
+from lfr_analysis.claims.page import figure_record, find_figure, working
 from lfr_analysis.claims.quote import show
 from lfr_analysis.claims.rules import STATUSES
 from lfr_analysis.datasets import deployments, published_figures
@@ -64,7 +64,7 @@ def write_ledger(table: pd.DataFrame, path: Path | None = None) -> Path:
 
 
 def reader_view(table: pd.DataFrame) -> pd.DataFrame:
-    """The ledger for a reader: id, value as published, recomputed (as text), status, reading.
+    """The ledger for a reader: id, as published, recomputed (as text), status, reading.
 
     ``recomputed`` is printed in the figure's unit (``544``, ``0.000297%``, ``1 in 33,650``),
     never as a float such as ``5.440000e+02``.
@@ -72,7 +72,7 @@ def reader_view(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "figure_id": table["figure_id"],
-            "published": table["value_as_published"],
+            "as_published": table["value_as_published"],
             "recomputed": [
                 show(v, u) for v, u in zip(table["recomputed"], table["unit"], strict=True)
             ],
@@ -95,16 +95,18 @@ def _cut(text: str, width: int) -> str:
 def format_ledger(table: pd.DataFrame, width: int | None = None) -> str:
     """Return the ledger as a plain-text table whose lines fit ``width`` (default 100)."""
     width = int(width or DEFAULT_WIDTH)
-    view = reader_view(table)[["figure_id", "published", "recomputed", "status"]]
+    view = reader_view(table)[["figure_id", "as_published", "recomputed", "status"]]
     status_w = max(len("status"), view["status"].str.len().max())
     number_w = min(max(len("recomputed"), view["recomputed"].str.len().max()), 14)
     rest = max(width - status_w - number_w - 6, 20)
-    id_w = min(view["figure_id"].str.len().max(), max(rest * 3 // 5, 12))
+    id_w = min(view["figure_id"].str.len().max(), max(rest - 12, 12))
     value_w = max(rest - id_w, 8)
-    lines = [f"{'figure_id':<{id_w}}  {'published':<{value_w}}  {'recomputed':>{number_w}}  status"]
+    lines = [
+        f"{'figure_id':<{id_w}}  {'as published':<{value_w}}  {'recomputed':>{number_w}}  status"
+    ]
     for row in view.itertuples(index=False):
         lines.append(
-            f"{_cut(row.figure_id, id_w):<{id_w}}  {_cut(row.published, value_w):<{value_w}}  "
+            f"{_cut(row.figure_id, id_w):<{id_w}}  {_cut(row.as_published, value_w):<{value_w}}  "
             f"{_cut(row.recomputed, number_w):>{number_w}}  {row.status}"
         )
     return "\n".join(line.rstrip() for line in lines)
@@ -136,13 +138,14 @@ def _width() -> int:
 
 
 def _one(figure_id: str, fmt: str, figures, record) -> str:
-    record_ = figure_record(find_figure(figure_id, figures), figures, record)
+    found = find_figure(figure_id, figures)
     if fmt == "json":
-        return json.dumps(record_, indent=2, ensure_ascii=False)
+        return json.dumps(figure_record(found, figures, record), indent=2, ensure_ascii=False)
     if fmt in ("csv", "markdown"):
-        table = ledger(figures[figures["figure_id"] == record_["figure_id"]], record)
+        table = ledger(figures, record)
+        table = table[table["figure_id"] == found]
         return _csv_text(table).rstrip("\n") if fmt == "csv" else _markdown(table)
-    return record_["working"]
+    return working(found, figures, record, width=_width())
 
 
 def _quietly(write) -> int:

@@ -50,9 +50,10 @@ RECORD_KEYS = (
 def find_figure(query: str, figures: pd.DataFrame) -> str:
     """Return the one figure_id that ``query`` names.
 
-    Tried in turn: the exact id; a unique id prefix; a unique id containing the query
-    (``"540"`` finds ``met-2024-12-arrests-540``); a unique figure whose printed value or
-    claim contains it.
+    Tried in turn: the exact id; a unique id prefix; a unique id with the query as one of its
+    '-'-separated parts (``"103"`` finds ``croydon-pilot-arrests-103``, not ``...-1035``); a
+    unique id containing the query (``"540"`` finds ``met-2024-12-arrests-540``); a unique
+    figure whose printed value or claim contains it.
 
     Raises
     ------
@@ -67,6 +68,7 @@ def find_figure(query: str, figures: pd.DataFrame) -> str:
     tests = (
         ids == query,
         ids.str.casefold().str.startswith(needle),
+        ids.str.casefold().str.split("-").map(lambda parts: needle in parts),
         ids.str.casefold().str.contains(needle, regex=False),
         figures["value_as_published"].str.casefold().str.contains(needle, regex=False)
         | figures["claim"].str.casefold().str.contains(needle, regex=False),
@@ -150,10 +152,15 @@ def _assessed(figure_id, figures, deployments):
     return figure, assess(figure, deployments, figures)
 
 
-def working(figure_id: str, figures: pd.DataFrame, deployments: pd.DataFrame) -> str:
-    """Return the full working for one figure as text (what ``claims --id`` prints)."""
+def working(
+    figure_id: str, figures: pd.DataFrame, deployments: pd.DataFrame, *, width: int = WIDTH
+) -> str:
+    """Return the full working for one figure as text (what ``claims --id`` prints).
+
+    Lines are at most ``width`` characters (at least 60).
+    """
     figure, row = _assessed(figure_id, figures, deployments)
-    return _working_text(figure, row)
+    return _working_text(figure, row, max(int(width), 60))
 
 
 def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[str]:
@@ -167,54 +174,55 @@ def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[str]:
     ) or [indent]
 
 
-def _field(name: str, value) -> list[str]:
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return []
-    if hasattr(value, "date"):
-        value = value.date()
-    return _wrap(f"{name}: {value}")
+def _working_text(figure: dict, row: dict, width: int = WIDTH) -> str:
+    def wrap(text, indent="  "):
+        return _wrap(text, indent, width)
 
+    def field(name, value):
+        if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+            return []
+        return wrap(f"{name}: {value.date() if hasattr(value, 'date') else value}")
 
-def _working_text(figure: dict, row: dict) -> str:
     lines = [f"{figure['figure_id']}: {row['status']}"]
-    lines += _wrap(row["status_definition"], indent="  = ")
+    lines += wrap(row["status_definition"], indent="  = ")
     lines.append("the figure")
     for key in ("claim", "value_as_published", "publisher", "published", "source_url"):
-        lines += _field(key, figure.get(key))
+        lines += field(key, figure.get(key))
     for key in ("copy_url", "accessed", "unit", "qualifier", "metric", "record_filter"):
-        lines += _field(key, figure.get(key))
+        lines += field(key, figure.get(key))
     for key in ("compared_with", "derived_from", "notes"):
-        lines += _field(key, figure.get(key))
-    lines += _field("period", row["period"] or "(not stated)")
+        lines += field(key, figure.get(key))
+    lines += field("period", row["period"] or "(not stated)")
     lines.append("verdict")
-    lines += _wrap(row["verdict"])
-    lines += _wrap(f"reason: {row['reason']}")
+    lines += wrap(row["verdict"])
+    lines += wrap(f"reason: {row['reason']}")
     work = row.get("working")
     if work and work.get("stated") is not None:
-        lines += _recomputation(figure, row, work)
+        lines += _recomputation(figure, row, work, wrap)
     lines.append("cite as")
-    lines += _wrap(row["citation"])
+    lines += wrap(row["citation"])
     return "\n".join(lines)
 
 
-def _recomputation(figure: dict, row: dict, work: dict) -> list[str]:
+def _recomputation(figure: dict, row: dict, work: dict, wrap) -> list[str]:
+    """The recomputation, the declared readings, deployments and documents, wrapped by ``wrap``."""
     result = work["stated"].result
     unit = figure["unit"]
     lines = ["recomputation (as stated)"]
-    lines += _wrap(result.recipe.describe())
-    lines += _wrap(
+    lines += wrap(result.recipe.describe())
+    lines += wrap(
         f"{result.rows} deployments in the window ({result.primary_rows} from the Met's PDFs, "
         f"{result.secondary_rows} transcribed by a third party); the count is blank in "
         f"{result.rows_missing}"
     )
     if result.denominator is not None:
-        lines += _wrap(f"{result.numerator:,.0f} / {result.denominator:,.0f} = {result.value:.6g}")
+        lines += wrap(f"{result.numerator:,.0f} / {result.denominator:,.0f} = {result.value:.6g}")
         if result.ci_lower is not None:
-            lines += _wrap(
+            lines += wrap(
                 f"95% Clopper-Pearson interval: {show(row['ci_lower'], unit)} to "
                 f"{show(row['ci_upper'], unit)}"
             )
-    lines += _wrap(f"recomputed in {unit}: {show(row['recomputed'], unit)}")
+    lines += wrap(f"recomputed in {unit}: {show(row['recomputed'], unit)}")
     lines.append("declared readings (fixed by metric and period, never by the value)")
     width = max(len(READINGS[r.reading.name][0]) for r in work["readings"])
     for reading in work["readings"]:
@@ -225,15 +233,15 @@ def _recomputation(figure: dict, row: dict, work: dict) -> list[str]:
             f"{reading.reading.label:<{width}}  {recipe.start.date()} to {recipe.end.date()}"
             f"  {value:>12}  {mark}"
         )
-        lines += _wrap(text)
+        lines += wrap(text)
     ids = result.deployment_ids
     if ids:
         lines.append(f"deployments used ({len(ids)})")
-        lines += _wrap(", ".join(ids))
+        lines += wrap(", ".join(ids))
     docs = row["document_list"]
     if docs:
         lines.append("documents")
         for doc in docs:
-            lines += _wrap(documents_words([doc]))
-            lines += _wrap(doc["url"], indent="    ")
+            lines += wrap(documents_words([doc]))
+            lines += wrap(doc["url"], indent="    ")
     return lines
