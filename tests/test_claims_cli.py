@@ -152,6 +152,23 @@ def test_find_figure_by_id_prefix_or_word(published):
         claims.find_figure("no-such-figure", published)
     with pytest.raises(ValueError, match="non-empty"):
         claims.find_figure("  ", published)
+    with pytest.raises(TypeError, match="query must be text"):
+        claims.find_figure(540, published)
+
+
+def test_the_public_functions_check_their_arguments(published, deployments):
+    with pytest.raises(TypeError, match="figures must be a pandas DataFrame"):
+        claims.ledger([], deployments)
+    with pytest.raises(ValueError, match=r"deployments has no column\(s\) \['date'\]"):
+        claims.ledger(published, deployments.drop(columns="date"))
+    with pytest.raises(TypeError, match="figure must be a mapping"):
+        claims.assess("met-2024-12-arrests-540", deployments)
+    with pytest.raises(ValueError, match="has no \\['metric'\\]"):
+        row = published.iloc[0].to_dict()
+        del row["metric"]
+        claims.assess(row, deployments)
+    with pytest.raises(TypeError, match="figure_id must be text"):
+        claims.figure_record(540, published, deployments)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lfr_analysis.claims.ledger import assess
+from lfr_analysis.claims.ledger import DEPLOYMENT_COLUMNS, FIGURE_KEYS, assess
 from lfr_analysis.datasets.published_figures import COUNT_UNITS, MAX_METRICS, RECORD_METRICS
 from lfr_analysis.stats import checks
 
@@ -70,6 +70,8 @@ def explained_by_chance(
         ``explained`` (draws an alternative reading gives and the stated reading does not).
         ``attrs["rate"]`` is explained / draws over all rows.
     """
+    checks.frame(figures, FIGURE_KEYS, "figures")
+    checks.frame(deployments, DEPLOYMENT_COLUMNS, "deployments")
     checks.generator(rng, "rng")
     draws = checks.whole(draws, "draws", minimum=1)
     if isinstance(spread, bool) or not isinstance(spread, int | float) or not 0 < spread < 1:

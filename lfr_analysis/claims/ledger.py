@@ -19,6 +19,7 @@ The order of the tests, for a figure the record can speak to:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
@@ -48,8 +49,9 @@ from lfr_analysis.datasets.published_figures import (
     parse_derived,
     rounding_step,
 )
+from lfr_analysis.stats import checks
 
-__all__ = ["LEDGER_COLUMNS", "assess", "ledger"]
+__all__ = ["DEPLOYMENT_COLUMNS", "FIGURE_KEYS", "LEDGER_COLUMNS", "assess", "ledger"]
 
 #: The ledger's columns, in order (see :func:`ledger`).
 LEDGER_COLUMNS = (
@@ -80,6 +82,36 @@ LEDGER_COLUMNS = (
     "deployment_ids",
     "documents",
 )
+
+
+#: What every published figure must say for the ledger to judge it.
+FIGURE_KEYS = (
+    "figure_id",
+    "force",
+    "publisher",
+    "published",
+    "source_url",
+    "value_as_published",
+    "value",
+    "unit",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "metric",
+)
+
+#: The deployment columns the ledger cannot do without.
+DEPLOYMENT_COLUMNS = ("date", "source_type")
+
+
+def _check_figure(figure) -> None:
+    if not isinstance(figure, Mapping):
+        raise TypeError(
+            f"figure must be a mapping (a row of the figures), got {type(figure).__name__}"
+        )
+    missing = [key for key in FIGURE_KEYS if key not in figure]
+    if missing:
+        raise ValueError(f"figure {figure.get('figure_id')!r} has no {missing}")
 
 
 def _outcome(figure, status, reason, work=None, **extra) -> dict:
@@ -180,6 +212,10 @@ def assess(figure: dict, deployments: pd.DataFrame, figures: pd.DataFrame | None
         :class:`~lfr_analysis.claims.readings.ReadingResult`, ``matched`` and ``derived``)
         and ``"document_list"`` (the documents as dicts).
     """
+    _check_figure(figure)
+    checks.frame(deployments, DEPLOYMENT_COLUMNS, "deployments")
+    if figures is not None:
+        checks.frame(figures, FIGURE_KEYS, "figures")
     figure = {key: _blank(value) for key, value in dict(figure).items()}
     deployments = _slim(deployments)
     for key in ("copy_url", "accessed", "derived_from"):
@@ -440,6 +476,8 @@ def ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> pd.DataFrame:
         citation (a line to paste), deployment_ids (';'-separated, the deployments behind
         the recomputation as stated) and documents (the Met documents and pages behind it).
     """
+    checks.frame(figures, FIGURE_KEYS, "figures")
+    checks.frame(deployments, DEPLOYMENT_COLUMNS, "deployments")
     deployments = _slim(deployments)
     rows = []
     for figure in figures.to_dict("records"):

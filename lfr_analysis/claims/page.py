@@ -13,9 +13,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from lfr_analysis.claims.ledger import assess
+from lfr_analysis.claims.ledger import FIGURE_KEYS, assess
 from lfr_analysis.claims.quote import documents_words, show
 from lfr_analysis.claims.readings import READINGS
+from lfr_analysis.stats import checks
 
 __all__ = ["RECORD_KEYS", "WIDTH", "figure_record", "find_figure", "working"]
 
@@ -60,8 +61,11 @@ def find_figure(query: str, figures: pd.DataFrame) -> str:
     ValueError
         When nothing matches, or several figures do (naming up to ten of them).
     """
-    if not isinstance(query, str) or not query.strip():
-        raise ValueError(f"figure id must be a non-empty text, got {query!r}")
+    if not isinstance(query, str):
+        raise TypeError(f"query must be text, got {type(query).__name__}")
+    if not query.strip():
+        raise ValueError(f"query must be a non-empty figure id or word, got {query!r}")
+    checks.frame(figures, ("figure_id", "value_as_published", "claim"), "figures")
     query = query.strip()
     ids = figures["figure_id"]
     needle = query.casefold()
@@ -145,6 +149,9 @@ def figure_record(figure_id: str, figures: pd.DataFrame, deployments: pd.DataFra
 
 
 def _assessed(figure_id, figures, deployments):
+    if not isinstance(figure_id, str):
+        raise TypeError(f"figure_id must be text, got {type(figure_id).__name__}")
+    checks.frame(figures, FIGURE_KEYS, "figures")
     match = figures[figures["figure_id"] == figure_id]
     if match.empty:
         raise ValueError(f"no figure with figure_id {figure_id!r}")

@@ -258,6 +258,8 @@ def declared_readings(figure: dict, deployments: pd.DataFrame) -> list[Reading]:
         ``as_stated`` first; readings that select the same deployments as an earlier one,
         or that need days after the record's last deployment, are left out.
     """
+    if pd.isna(figure.get("period_start")) or pd.isna(figure.get("period_end")):
+        raise ValueError(f"figure {figure.get('figure_id')!r} states no period to read")
     recipe = stated_recipe(figure)
     last = _last_date(deployments, recipe)
     readings, seen = [], set()
