@@ -23,7 +23,7 @@ from lfr_analysis import data, paths
 from lfr_analysis.datasets import deployments as deployments_dataset
 from lfr_analysis.datasets import met_secondary_rows
 from lfr_analysis.datasets import sources as met_sources
-from lfr_analysis.rebuild import assemble, met_pdf
+from lfr_analysis.rebuild import assemble, met_pdf, quirks
 from lfr_analysis.rebuild import cli as rebuild_cli
 
 SPLIT_HEADER_2025 = [
@@ -156,7 +156,8 @@ def test_pdf_without_any_deployment_table_is_refused(tmp_path):
     fig = Figure()
     fig.text(0.1, 0.5, "Minutes of a meeting")
     fig.savefig(tmp_path / "minutes.pdf")
-    with pytest.raises(met_pdf.SourceLayoutError, match="minutes.pdf: no deployment table found"):
+    expected = "minutes.pdf, page 1: the page has text but no ruled table"
+    with pytest.raises(met_pdf.SourceLayoutError, match=expected):
         met_pdf.parse_pdf(tmp_path / "minutes.pdf")
 
 
@@ -248,7 +249,9 @@ def test_every_flag_the_parser_can_set_is_documented():
         "watchlist_size_outlier",
     }
     assert parser_flags <= set(data.QUALITY_FLAGS)
-    source = Path(met_pdf.__file__).read_text(encoding="utf-8")
+    source = "".join(
+        Path(module.__file__).read_text(encoding="utf-8") for module in (met_pdf, quirks)
+    )
     for flag in parser_flags:
         assert f'"{flag}"' in source
 
@@ -408,7 +411,7 @@ def test_known_checksums_match_the_pdfs_found():
         path = met_sources.find_document_file(document, paths.sources_dir())
         if path is None:
             pytest.skip(f"{document.file_names[0]} not found in {paths.sources_dir()}")
-        assert met_pdf.sha256_file(path) in document.known_versions
+        assert met_sources.sha256_file(path) in document.known_versions
 
 
 @pytest.mark.needs_sources

@@ -80,6 +80,11 @@ QUALITY_FLAGS: dict[str, str] = {
         "truncated to the printed decimals (George St, Croydon, 07/12/23: 0.01% printed for "
         "1 in 3,940 = 0.025%); analyses use the counts"
     ),
+    "outcomes_exceed_alerts": (
+        "the engagement outcomes (arrest + other + no action) add up to more than the total "
+        "alerts (High St, Hounslow, 07/03/25: 1 + 2 + 5 = 8 outcomes for 7 alerts); kept as "
+        "printed"
+    ),
     "secondary_transcription": (
         "taken from a third-party transcription of the Met's record, not read from the PDF"
     ),
