@@ -527,9 +527,11 @@ class _Reader:
         count = PageCount(number)
         self.counts.append(count)
         if page.rotation or page.rotated_text:
-            turned = f"rotated by {page.rotation} degrees" if page.rotation else "rotated text"
+            turned = (
+                f"is rotated by {page.rotation} degrees" if page.rotation else "has rotated text"
+            )
             raise SourceLayoutError(
-                f"{self.name}, page {number}: the page has {turned}; the parser reads only "
+                f"{self.name}, page {number}: the page {turned}; the parser reads only "
                 "upright tables (rotate the page back, or extend the parser)"
             )
         if not page.tables:
@@ -630,6 +632,7 @@ class _Reader:
                 )
             previous = self.rows[-1]
             previous.values["location"] = f"{previous.values['location']} {cells[0]}"
+            previous.cells[0] = previous.values["location"]
             if previous.page != count.page and "location_split_across_pages" not in previous.flags:
                 previous.flags.append("location_split_across_pages")
             count.continuation += 1
@@ -651,7 +654,8 @@ class _Reader:
                 f"{where}: repeats the deployment row at {self._rows_seen[key]} cell for cell"
             )
         self._rows_seen[key] = f"page {count.page}"
-        self.rows.append(ParsedRow(values, count.page, len(self.rows) + 1, layout.name, flags))
+        number = len(self.rows) + 1
+        self.rows.append(ParsedRow(values, count.page, number, layout.name, flags, list(cells)))
         count.deployment += 1
 
 

@@ -43,6 +43,8 @@ class ParsedRow:
         Name of the layout it was read with.
     flags : list of str
         Quality flags (see :func:`flag_quirks`).
+    cells : list of str
+        The printed cells, whitespace collapsed (a wrapped location joined).
     """
 
     values: dict
@@ -50,6 +52,7 @@ class ParsedRow:
     number: int
     layout: str
     flags: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
 
 
 def flag_quirks(rows: list[ParsedRow]) -> None:
