@@ -43,6 +43,7 @@ __all__ = [
     "SourceReadError",
     "Table",
     "decompressed_size",
+    "intersections_to_cells",
     "open_pdf",
 ]
 
@@ -162,7 +163,7 @@ def _inflated(raw: bytes, budget: int) -> int:
     produced = 0
     pending = raw
     try:
-        while pending and produced <= budget:
+        while pending and produced <= budget and not inflater.eof:
             out = inflater.decompress(pending, _CHUNK)
             produced += len(out)
             pending = inflater.unconsumed_tail
@@ -300,9 +301,11 @@ def _page_objects(page, name: str, number: int, limits: Limits):
             f"{limits.max_objects_per_page:,} (Limits.max_objects_per_page)"
         )
     objects: dict[str, list[dict]] = {"char": [], "rect": [], "line": [], "curve": []}
-    for obj in page.get_objects(max_depth=1):
-        if obj.type == raw.FPDF_PAGEOBJ_PATH:
-            for kind, points in _path_shapes(obj.raw, raw):
+    path_type = raw.FPDF_PAGEOBJ_PATH
+    for index in range(count):
+        handle = raw.FPDFPage_GetObject(page.raw, index)
+        if raw.FPDFPageObj_GetType(handle) == path_type:
+            for kind, points in _path_shapes(handle, raw):
                 objects[kind].append(_shape(kind, points, top))
     textpage = page.get_textpage()
     try:
@@ -380,14 +383,15 @@ def _path_shapes(handle, raw) -> list[tuple[str, list[tuple[float, float]]]]:
     raw.FPDFPageObj_GetMatrix(handle, matrix)
     a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
     x, y = ctypes.c_float(), ctypes.c_float()
+    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    get_type, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
     segments = []
     for index in range(raw.FPDFPath_CountSegments(handle)):
-        segment = raw.FPDFPath_GetPathSegment(handle, index)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (_round(a * x.value + c * y.value + e), _round(b * x.value + d * y.value + f))
-        segments.append(
-            (raw.FPDFPathSegment_GetType(segment), point, raw.FPDFPathSegment_GetClose(segment))
-        )
+        segment = get_segment(handle, index)
+        get_point(segment, x, y)
+        px, py = x.value, y.value
+        point = (round(a * px + c * py + e, 4), round(b * px + d * py + f, 4))
+        segments.append((get_type(segment), point, get_close(segment)))
     subpaths: list[list] = []
     index = 0
     while index < len(segments):
@@ -450,8 +454,21 @@ def _shape(kind: str, points: list, top: float) -> dict:
 
 
 def _find_tables(objects: dict) -> list[Table]:
+    from pdfplumber import table as plumber
     from pdfplumber.container import Container
     from pdfplumber.table import TableFinder, TableSettings
+
+    class _Finder(TableFinder):
+        """pdfplumber's table finder, finding the cells of its intersections in linear time."""
+
+        def __init__(self, page, settings):
+            self.page, self.settings = page, settings
+            self.edges = self.get_edges()
+            self.intersections = plumber.edges_to_intersections(
+                self.edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+            )
+            self.cells = intersections_to_cells(self.intersections)
+            self.tables = [plumber.Table(page, c) for c in plumber.cells_to_tables(self.cells)]
 
     class _Page(Container):
         """The part of a pdfplumber page its table finder uses."""
@@ -465,7 +482,7 @@ def _find_tables(objects: dict) -> list[Table]:
             return self._found
 
     settings = TableSettings.resolve(None)
-    finder = TableFinder(_Page(objects), settings)
+    finder = _Finder(_Page(objects), settings)
     text_settings = settings.text_settings or {}
     chars = objects["char"]
     middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
@@ -474,6 +491,62 @@ def _find_tables(objects: dict) -> list[Table]:
         for found in finder.tables
     ]
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def intersections_to_cells(intersections: dict) -> list[tuple]:
+    """The cells pdfplumber's ``intersections_to_cells`` finds, without its quadratic scans.
+
+    For each intersection (in sorted order) the smallest cell whose corners are all
+    intersections joined by edges: pdfplumber looks at the later points on the same
+    column and row by scanning all later points; here they are read from per-column and
+    per-row lists, and each point's edges are turned into sets once.
+    """
+    points = sorted(intersections)
+    column: dict[float, list] = {}
+    row: dict[float, list] = {}
+    for point in points:
+        column.setdefault(point[0], []).append(point)
+        row.setdefault(point[1], []).append(point)
+    sets: dict[tuple, set] = {}
+
+    def edges(point, orientation):
+        key = (point, orientation)
+        if key not in sets:
+            sets[key] = {
+                (e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[point][orientation]
+            }
+        return sets[key]
+
+    def connects(p1, p2) -> bool:
+        if p1[0] == p2[0] and edges(p1, "v") & edges(p2, "v"):
+            return True
+        return p1[1] == p2[1] and bool(edges(p1, "h") & edges(p2, "h"))
+
+    cells = []
+    for point in points[:-1]:
+        same_x, same_y = column[point[0]], row[point[1]]
+        below = same_x[same_x.index(point) + 1 :]
+        right = same_y[same_y.index(point) + 1 :]
+        cell = None
+        for below_pt in below:
+            if not connects(point, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(point, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if (
+                    corner in intersections
+                    and connects(corner, right_pt)
+                    and connects(corner, below_pt)
+                ):
+                    cell = (point[0], point[1], corner[0], corner[1])
+                    break
+            if cell:
+                break
+        if cell:
+            cells.append(cell)
+    return cells
 
 
 def _extract(found, chars: list[dict], middles: list, text_settings: dict) -> list[list]:
