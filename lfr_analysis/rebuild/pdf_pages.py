@@ -129,7 +129,7 @@ class PageTables:
     rotated_text: bool = False
 
 
-_STREAM = re.compile(rb"stream\r?\n")
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
 _CHUNK = 1 << 20
 
