@@ -38,6 +38,7 @@ report: $(VENV)/.installed-report
 
 test: $(VENV)/.installed-test lint
 	$(if $(NOTEBOOKS),$(BIN)/nbstripout --verify $(NOTEBOOKS))
+	$(BIN)/lfr-analysis data import-reference --check --skip-missing
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake $(wildcard tests notebooks)
 
 lint: $(VENV)/.installed-test
