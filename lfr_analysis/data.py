@@ -33,6 +33,8 @@ notebooks show:
     Each correction with the row it corrects, printed and corrected side by side.
 :func:`borough_coverage`
     Rows with a borough, by tier and by the basis of the assignment.
+:func:`quirk_rows`
+    The rows carrying given quality flags, in a reader's view.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from lfr_analysis.datasets.deployments import QUALITY_FLAGS
 
 __all__ = [
     "QUALITY_FLAGS",
+    "QUIRK_VIEW",
     "TIERS",
     "borough_coverage",
     "corrections_applied",
@@ -79,6 +82,7 @@ __all__ = [
     "load_taxonomy",
     "load_transcription_check",
     "monthly_activity",
+    "quirk_rows",
     "settings_by_threshold",
     "source_type_counts",
     "split_flags",
@@ -338,3 +342,45 @@ def borough_coverage(deployments: pd.DataFrame) -> pd.DataFrame:
     table["share"] = table["rows"] / table.groupby(level=0)["rows"].transform("sum")
     table.index.names = ["tier", "basis"]
     return table
+
+
+#: The columns :func:`quirk_rows` shows.
+QUIRK_VIEW = (
+    "deployment_id",
+    "date",
+    "date_as_printed",
+    "location",
+    "watchlist_size",
+    "threshold",
+    "alerts",
+    "true_alerts",
+    "false_alerts",
+    "quality_flags",
+)
+
+
+def quirk_rows(deployments: pd.DataFrame, flags: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """The rows carrying any of ``flags``, with the columns a reader checks them by.
+
+    The columns are those of :data:`QUIRK_VIEW` the table has (``other_deployments.csv``
+    has no ``date_as_printed``).
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        :func:`load_deployments` or a part of it.
+    flags : sequence of str
+        Quality flags (keys of :data:`QUALITY_FLAGS`).
+
+    Raises
+    ------
+    ValueError
+        When a flag is not in the vocabulary.
+    """
+    unknown = [flag for flag in flags if flag not in QUALITY_FLAGS]
+    if unknown:
+        raise ValueError(f"not quality flags: {unknown}; see lfr_analysis.data.QUALITY_FLAGS")
+    carried = deployments["quality_flags"].fillna("").str.split(";")
+    chosen = carried.map(lambda row: any(flag in row for flag in flags))
+    view = [column for column in QUIRK_VIEW if column in deployments.columns]
+    return deployments.loc[chosen, view].reset_index(drop=True)
