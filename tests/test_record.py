@@ -89,7 +89,7 @@ def test_a_correction_whose_printed_value_changed_stops_the_build():
             }
         ]
     )
-    with pytest.raises(ValueError, match="the sources now print '2023-07-12'"):
+    with pytest.raises(ValueError, match="line 2, column 'value_as_printed': value '2023-07-11'"):
         assemble.apply_corrections(rows, fixes)
     with pytest.raises(ValueError, match="no such deployment"):
         assemble.apply_corrections([], fixes)

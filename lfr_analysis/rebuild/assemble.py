@@ -378,17 +378,21 @@ def apply_corrections(rows: list[dict], fixes: pd.DataFrame | None) -> None:
     if fixes is None:
         return
     by_id = {row["deployment_id"]: row for row in rows}
-    for fix in fixes.itertuples(index=False):
+    for line, fix in enumerate(fixes.itertuples(index=False), start=2):
         row = by_id.get(fix.deployment_id)
-        where = f"{corrections.FILE}, {fix.deployment_id}, field {fix.field!r}"
+        where = f"{corrections.FILE}, line {line}"
         if row is None:
-            raise ValueError(f"{where}: no such deployment in the sources; review the correction")
+            raise ValueError(
+                f"{where}, column 'deployment_id': value {fix.deployment_id!r}: no such "
+                "deployment in the sources; review the correction"
+            )
         printed_column = corrections.CORRECTABLE[fix.field]
         printed = format_cell(row[printed_column])
         if printed != fix.value_as_printed:
             raise ValueError(
-                f"{where}: the sources now print {printed!r}, not {fix.value_as_printed!r}; "
-                "review the correction"
+                f"{where}, column 'value_as_printed': value {fix.value_as_printed!r}: the "
+                f"sources now print {printed!r} for {fix.deployment_id} {fix.field}; review "
+                "the correction"
             )
         row[fix.field] = date.fromisoformat(fix.corrected_value)
         _set_flags(row, [*_flags(row), f"corrected_{fix.field}"])
