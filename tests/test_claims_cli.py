@@ -21,6 +21,7 @@ from claims_fixtures import synthetic_deployments
 from lfr_analysis import claims, data
 from lfr_analysis.datasets import deployments as deployments_dataset
 from lfr_analysis.datasets import published_figures
+from lfr_analysis.datasets.manifest import DATA_VERSION
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_figure_record_names_deployments_documents_and_pages(deployments):
     assert record["citation"] == (
         '"18", A newspaper, 1 April 2024, https://example.org/story (read in a copy at '
         "https://mirror.example.org/story; accessed 1 December 2026). Checked by lfr-analysis "
-        "(data 1.0.0, figure jan-mar-arrests) against the Met's LFR deployment records "
+        f"(data {DATA_VERSION}, figure jan-mar-arrests) against the Met's LFR deployment records "
         "(grid.pdf pp. 1, 3 (3 rows); Met record 2024 via third-party transcription "
         "(github.com/someone/repo notes.md) (1 row)): reproduced."
     )

@@ -31,6 +31,14 @@ LOADERS = {
     "arrests_by_offence.csv": "lfr_analysis.datasets.arrests_by_offence:load",
     "offence_taxonomy.csv": "lfr_analysis.datasets.offence_taxonomy:load",
     "published_figures.csv": "lfr_analysis.datasets.published_figures:load",
+    "pdf_transcriptions.csv": "lfr_analysis.datasets.pdf_transcriptions:load",
+    "corrections.csv": "lfr_analysis.datasets.corrections:load",
+    "borough_gazetteer.csv": "lfr_analysis.datasets.borough_gazetteer:load",
+    "transcription_check.csv": "lfr_analysis.datasets.transcription_check:load",
+    "btp_secondary_rows.csv": "lfr_analysis.datasets.btp_secondary_rows:load",
+    "btp_deployments.csv": "lfr_analysis.datasets.btp_deployments:load",
+    "source_registry.csv": "lfr_analysis.datasets.source_registry:load",
+    "revisions.csv": "lfr_analysis.datasets.revisions:load",
 }
 CASES_PER_KIND = 6
 SEED = 20240409

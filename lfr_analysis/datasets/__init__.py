@@ -9,6 +9,14 @@ module                        file
 :mod:`.deployments`           ``deployments.csv``, the Met's deployment record
 :mod:`.met_secondary_rows`    ``met_secondary_rows.csv``, the transcribed later rows
 :mod:`.other_deployments`     ``other_deployments.csv``, trials, other forces, news
+:mod:`.pdf_transcriptions`    ``pdf_transcriptions.csv``, cells of PDFs not held here
+:mod:`.corrections`           ``corrections.csv``, printed values corrected, with evidence
+:mod:`.borough_gazetteer`     ``borough_gazetteer.csv``, location text to borough
+:mod:`.transcription_check`   ``transcription_check.csv``, transcription against the PDF
+:mod:`.btp_secondary_rows`    ``btp_secondary_rows.csv``, the BTP register as quoted
+:mod:`.btp_deployments`       ``btp_deployments.csv``, BTP deployments
+:mod:`.source_registry`       ``source_registry.csv``, what each address served, when
+:mod:`.revisions`             ``revisions.csv``, fields changed by newer versions
 :mod:`.study_predictions`     ``study_predictions.csv``, NPL 2023 and other studies
 :mod:`.arrests_by_offence`    ``arrests_by_offence.csv``, published arrest counts
 :mod:`.offence_taxonomy`      ``offence_taxonomy.csv``, categories on harmonised axes
@@ -29,13 +37,21 @@ import pandas as pd
 
 from lfr_analysis.datasets import (
     arrests_by_offence,
+    borough_gazetteer,
+    btp_deployments,
+    btp_secondary_rows,
+    corrections,
     deployments,
     manifest,
     met_secondary_rows,
     offence_taxonomy,
     other_deployments,
+    pdf_transcriptions,
     published_figures,
+    revisions,
+    source_registry,
     study_predictions,
+    transcription_check,
 )
 from lfr_analysis.datasets.dataset import Dataset
 
@@ -48,6 +64,14 @@ REGISTRY: dict[str, Dataset] = {
         deployments.DATASET,
         met_secondary_rows.DATASET,
         other_deployments.DATASET,
+        pdf_transcriptions.DATASET,
+        corrections.DATASET,
+        borough_gazetteer.DATASET,
+        transcription_check.DATASET,
+        btp_secondary_rows.DATASET,
+        btp_deployments.DATASET,
+        source_registry.DATASET,
+        revisions.DATASET,
         study_predictions.DATASET,
         arrests_by_offence.DATASET,
         offence_taxonomy.DATASET,
