@@ -15,7 +15,10 @@ from lfr_analysis.plotting.charts import (
     plot_forest,
     plot_funnel,
     plot_monthly_activity,
+    plot_rates_pair,
     plot_settings,
+    plot_yield,
+    plot_zero_event_bounds,
 )
 from lfr_analysis.plotting.style import (
     COLOURS,
@@ -40,7 +43,10 @@ __all__ = [
     "plot_forest",
     "plot_funnel",
     "plot_monthly_activity",
+    "plot_rates_pair",
     "plot_settings",
+    "plot_yield",
+    "plot_zero_event_bounds",
     "savefig",
     "style_path",
     "use_style",
