@@ -8,6 +8,7 @@ here: ``from lfr_analysis import plotting; plotting.plot_forest(...)``.
 
 from lfr_analysis.plotting.charts import (
     PREVALENCE_GRID,
+    plot_count_panels,
     plot_counts,
     plot_cumulative_oe,
     plot_explorer,
@@ -36,6 +37,7 @@ __all__ = [
     "PREVALENCE_GRID",
     "decorate",
     "figure_of",
+    "plot_count_panels",
     "plot_counts",
     "plot_cumulative_oe",
     "plot_explorer",

@@ -28,6 +28,7 @@ from lfr_analysis.stats import baserates, checks
 
 __all__ = [
     "PREVALENCE_GRID",
+    "plot_count_panels",
     "plot_counts",
     "plot_cumulative_oe",
     "plot_explorer",
@@ -466,6 +467,7 @@ def plot_counts(
     ax=None,
     color: str | None = None,
     note: str = "",
+    mark: tuple[float, str] | None = None,
 ):
     """Draw a sorted horizontal dot-and-whisker chart of counts or shares.
 
@@ -488,12 +490,19 @@ def plot_counts(
         Marker color (default: the palette's ``"primary"``).
     note : str
         Source note printed under the chart, before the interval method.
+    mark : tuple of (float, str), optional
+        A value to mark with a dashed vertical line and its label (e.g. a published total
+        the categories should add up to).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
     _require_columns(table, [label, value, lower, upper])
+    if mark is not None and not (
+        isinstance(mark, tuple) and len(mark) == 2 and isinstance(mark[1], str)
+    ):
+        raise TypeError(f"mark must be a (value, label) pair, got {mark!r}")
     data = table.sort_values(value).reset_index(drop=True)
     ax = _axes(ax, figsize=(7, 0.35 * len(data) + 1.6))
     color = color or COLOURS["primary"]
@@ -530,6 +539,9 @@ def plot_counts(
         ax.legend(loc="lower right", fontsize="small")
     ax.set_yticks(ys, data[label].astype(str))
     ax.set_xlim(left=0)
+    if mark is not None:
+        ax.axvline(mark[0], color=COLOURS["muted"], ls="--", lw=1)
+        ax.text(mark[0], len(data) - 1, f" {mark[1]}", color=COLOURS["muted"], va="center")
     text = " ".join(part for part in (note, _interval_label(table, value)) if part)
     if text:
         ax.annotate(
@@ -546,7 +558,46 @@ def plot_counts(
     return ax
 
 
-def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None):
+def plot_count_panels(panels, *, note: str = "", ax=None):
+    """Draw several :func:`plot_counts` charts one above the other, sized by their rows.
+
+    Parameters
+    ----------
+    panels : sequence of (table, label) or (table, label, title)
+        Each panel's table (from :func:`arrest_counts`), its label column and an optional
+        title; colours follow the palette's order.
+    note : str
+        Source note printed under the last panel (before its interval method).
+    ax : sequence of matplotlib.axes.Axes, optional
+        One Axes per panel.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    panels = list(panels)
+    if not panels or not all(isinstance(p, tuple) and len(p) in (2, 3) for p in panels):
+        raise ValueError("panels: give (table, label) or (table, label, title) tuples")
+    if ax is None:
+        rows = [max(len(p[0]), 1) + 2 for p in panels]  # room for the title and the notes
+        _, axes = plt.subplots(
+            len(panels), 1, figsize=(7.5, 0.32 * sum(rows) + 1.5 * len(panels)),
+            height_ratios=rows, layout="constrained",
+        )  # fmt: skip
+        axes = np.atleast_1d(axes)
+    else:
+        axes = _axes(ax, len(panels))
+    for number, (axis, panel) in enumerate(zip(axes, panels, strict=True)):
+        table, label = panel[0], panel[1]
+        last = number == len(panels) - 1
+        plot_counts(table, label, ax=axis, color=PALETTE[number % len(PALETTE)],
+                    note=note if last else "")  # fmt: skip
+        if len(panel) == 3:
+            axis.set_title(panel[2], loc="left")
+    return axes
+
+
+def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None, note: str = ""):
     """Draw arrests per deployment and per 1,000 alerts by group, with their intervals.
 
     Parameters
@@ -557,6 +608,8 @@ def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None):
     x : str
         The grouping column on the horizontal axis.
     ax : sequence of two matplotlib.axes.Axes, optional
+    note : str
+        Source note printed under the panels.
 
     Returns
     -------
@@ -589,6 +642,8 @@ def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None):
         axis.set_ylabel(label)
         axis.set_ylim(bottom=0)
     axes[0].legend(loc="upper left", fontsize="small")
+    if note:  # under both panels, inside the figure's layout
+        axes[0].figure.supxlabel(note, x=0.01, ha="left", fontsize="x-small")
     return axes
 
 
