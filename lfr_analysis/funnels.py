@@ -63,13 +63,16 @@ def funnel_limits(expected, probs=(0.001, 0.025, 0.975, 0.999)) -> pd.DataFrame:
         that makes the limit continuous in E, clipped at 0), and the same two divided by E
         (``ratio_step``, ``ratio_interpolated``).
     """
-    grid = np.asarray(expected, dtype=float)
-    if grid.ndim != 1 or grid.size == 0 or np.any(~(grid > 0)):
-        raise ValueError("expected must be a non-empty 1-D array of positive numbers")
+    grid, _ = checks.positive(expected, "expected")
+    if grid.size == 0:
+        raise ValueError("expected: give at least one expected count (positive numbers)")
+    probs = tuple(np.atleast_1d(probs))
     frames = []
-    for prob in probs:
+    for i, prob in enumerate(probs):
+        if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating):
+            raise TypeError(f"probs at position {i} must be a number, got {prob!r}")
         if not 0 < prob < 1:
-            raise ValueError(f"probs must be in (0, 1), got {prob!r}")
+            raise ValueError(f"probs at position {i} must be in (0, 1), got {float(prob)!r}")
         step = stats.poisson.ppf(prob, grid)
         below = stats.poisson.cdf(step - 1, grid)
         at = stats.poisson.cdf(step, grid)
@@ -172,9 +175,9 @@ def funnel_data(
         rows used of each source type; ``limits`` as from :func:`funnel_limits` over the
         range of E.
     """
-    checks.frame(deployments, [by])
     if not isinstance(by, str):
         raise TypeError(f"by must be one column name, not {by!r}")
+    checks.frame(deployments, [by])
     if not isinstance(full, bool):
         raise TypeError(f"full must be True or False, not {full!r}")
     if not isinstance(adjust, str):

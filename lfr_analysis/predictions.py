@@ -287,6 +287,8 @@ OVE_SUMMARY_ZERO = [
 def _group_keys(by) -> list[str]:
     if by is None:
         return []
+    if not isinstance(by, str | list | tuple):
+        raise TypeError(f"by must be a column name or a list of column names, not {by!r}")
     keys = [by] if isinstance(by, str) else list(by)
     if not keys or not all(isinstance(k, str) for k in keys):
         raise TypeError(f"by must be a column name or a list of column names, not {by!r}")

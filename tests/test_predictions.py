@@ -430,7 +430,7 @@ def test_funnel_limits_are_non_negative_and_ordered():
     )
     assert (limits >= 0).all().all()
     assert (limits[0.001] <= limits[0.025]).all() and (limits[0.975] <= limits[0.999]).all()
-    with pytest.raises(ValueError, match="positive numbers"):
+    with pytest.raises(ValueError, match="expected at position 0 must be a finite number above 0"):
         funnels.funnel_limits([0.0, 1.0])
 
 
