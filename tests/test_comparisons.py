@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from reference import comparisons as ref
 from reference import predictions as ref_pred
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats import rates as sm_rates
 
 from lfr_analysis import arrests, predictions, rates, references
@@ -479,3 +479,21 @@ def test_with_study_size_moves_a_derived_rate_but_not_a_published_one(refs):
         references.with_study_size(refs["npl2023_t062"], exposure=1e5, basis="")
     assert "derived" in refs["npl2023_t062"].rate_basis
     assert refs["npl2023_t060"].rate_basis == "published rate"
+
+
+# ------------------------------------------------------- one path for Beta quantiles
+
+
+@pytest.mark.parametrize(("x", "n"), [(999, 10**9), (1000, 10**7), (1, 10**9), (44, 2_529_031)])
+def test_every_beta_quantile_of_the_intervals_survives_a_round_trip(x, n):
+    # defect 4 of issue 13: Clopper-Pearson, Jeffreys and posterior quantiles all come from
+    # stats.intervals.beta_quantile, which checks each by putting it back through betainc
+    for method, shift in (("clopper-pearson", 0.0), ("jeffreys", 0.5)):
+        limits = rates.rate_ci(x, n, method=method).iloc[0]
+        low = special.betainc(x + shift, n - x + 1 - shift, limits["lower"])
+        high = special.betainc(x + 1 - shift, n - x + shift, limits["upper"])
+        assert low == pytest.approx(0.025, rel=1e-6) and high == pytest.approx(0.975, rel=1e-6)
+    posterior = rates.rate_posterior(x, n, prior=(1, 1)).iloc[0]
+    assert posterior["q0.025"] < posterior["q0.5"] < posterior["q0.975"]
+    for q in (0.025, 0.5, 0.975):
+        assert special.betainc(1 + x, 1 + n - x, posterior[f"q{q:g}"]) == pytest.approx(q, rel=1e-6)
