@@ -8,6 +8,7 @@ here: ``from lfr_analysis import plotting; plotting.plot_forest(...)``.
 
 from lfr_analysis.plotting.charts import (
     PREVALENCE_GRID,
+    plot_count_panels,
     plot_counts,
     plot_cumulative_oe,
     plot_explorer,
@@ -15,7 +16,10 @@ from lfr_analysis.plotting.charts import (
     plot_forest,
     plot_funnel,
     plot_monthly_activity,
+    plot_rates_pair,
     plot_settings,
+    plot_yield,
+    plot_zero_event_bounds,
 )
 from lfr_analysis.plotting.style import (
     COLOURS,
@@ -33,6 +37,7 @@ __all__ = [
     "PREVALENCE_GRID",
     "decorate",
     "figure_of",
+    "plot_count_panels",
     "plot_counts",
     "plot_cumulative_oe",
     "plot_explorer",
@@ -40,7 +45,10 @@ __all__ = [
     "plot_forest",
     "plot_funnel",
     "plot_monthly_activity",
+    "plot_rates_pair",
     "plot_settings",
+    "plot_yield",
+    "plot_zero_event_bounds",
     "savefig",
     "style_path",
     "use_style",

@@ -28,6 +28,7 @@ from lfr_analysis.stats import baserates, checks
 
 __all__ = [
     "PREVALENCE_GRID",
+    "plot_count_panels",
     "plot_counts",
     "plot_cumulative_oe",
     "plot_explorer",
@@ -35,7 +36,10 @@ __all__ = [
     "plot_forest",
     "plot_funnel",
     "plot_monthly_activity",
+    "plot_rates_pair",
     "plot_settings",
+    "plot_yield",
+    "plot_zero_event_bounds",
 ]
 
 #: Prevalences on the explorer charts' horizontal axis (1 in a million to 1 in 100).
@@ -240,6 +244,92 @@ def plot_forest(
     return ax
 
 
+def plot_rates_pair(per_face: pd.DataFrame, per_alert: pd.DataFrame, label: str, *, ax=None):
+    """Draw per-face and per-alert rates side by side, as two forest plots on log scales.
+
+    Parameters
+    ----------
+    per_face, per_alert : pandas.DataFrame
+        :func:`false_alert_rates` with ``per="face"`` and ``per="alert"``, grouped alike.
+    label : str
+        The grouping column labelling the rows (e.g. ``"year"``); a float column such as
+        ``threshold`` is shown with two decimals, missing values as "unknown".
+    ax : sequence of two matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The per-face panel (per million faces seen, the palette's ``primary``) and the
+        per-alert panel (per 100 alerts, ``secondary``), titled accordingly.
+    """
+    for table in (per_face, per_alert):
+        _require_columns(table, [label, "per"])
+    if set(per_face["per"]) != {"face"} or set(per_alert["per"]) != {"alert"}:
+        raise ValueError("per_face must be a per='face' table and per_alert a per='alert' one")
+    rows = max(len(per_face), len(per_alert))
+    axes = _axes(ax, 2, figsize=(10, 0.45 * rows + 1.8), horizontal=True)
+    for axis, table, scale, colour, title in (
+        (axes[0], per_face, 1e6, COLOURS["primary"], "Per face seen"),
+        (axes[1], per_alert, 100.0, COLOURS["secondary"], "Per alert"),
+    ):
+        shown = table.assign(**{label: table[label].map(_group_label)})
+        plot_forest(shown, label, ax=axis, scale=scale, log=True, color=colour)
+        axis.set_title(title)
+    return axes
+
+
+def _group_label(value) -> str:
+    if pd.isna(value):
+        return "unknown"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}"
+    return str(value)
+
+
+def plot_zero_event_bounds(bounds, pooled: pd.Series, *, ax=None, bins: int = 30):
+    """Histogram of what deployments with no false alert can rule out, beside the pooled rate.
+
+    Parameters
+    ----------
+    bounds : array-like or pandas.Series
+        For each zero-event deployment, the N of its one-sided bound "the rate is below
+        1 in N faces" (``1 / upper`` of ``rate_ci(0, faces, side="upper")``).
+    pooled : pandas.Series
+        One row of :func:`false_alert_rates` (``one_in``, ``one_in_lower``,
+        ``one_in_upper``, ``conf``, ``method``): drawn as a line and a band.
+    ax : matplotlib.axes.Axes, optional
+    bins : int
+        Logarithmic bins between 50 and 50,000 (widened to hold every bound).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    values = np.asarray(bounds, dtype=float)
+    if values.ndim != 1 or values.size == 0 or not np.all(values > 0):
+        raise ValueError("bounds: give one positive 'one in N' value per deployment")
+    for name in ("one_in", "one_in_lower", "one_in_upper"):
+        if name not in pooled.index:
+            raise ValueError(f"pooled has no field {name!r}: give a row of false_alert_rates")
+    ax = _axes(ax, figsize=(7, 3.6))
+    low, high = min(50.0, values.min() / 1.1), max(50_000.0, values.max() * 1.1)
+    ax.hist(values, bins=np.geomspace(low, high, bins + 1), color=COLOURS["muted"])
+    ax.set_xscale("log")
+    conf = pooled.get("conf", 0.95)
+    ax.axvspan(
+        pooled["one_in_lower"],
+        pooled["one_in_upper"],
+        color=COLOURS["primary"],
+        alpha=0.25,
+        label=f"pooled rate ({conf:.0%} {pooled.get('method', 'exact')} interval)",
+    )
+    ax.axvline(pooled["one_in"], color=COLOURS["primary"])
+    ax.set_xlabel("one-sided bound: the rate is below 1 in N faces (N, log scale)")
+    ax.set_ylabel("deployments with no false alert")
+    ax.legend(loc="upper left")
+    return ax
+
+
 # ------------------------------------------------------------------ predictions
 
 
@@ -357,6 +447,16 @@ def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
 # ---------------------------------------------------------------------- arrests
 
 
+def _interval_label(table: pd.DataFrame, value: str) -> str:
+    """Name the interval method of a counts or shares table, for the chart."""
+    if value == "share" and "share_method" in table.columns and len(table):
+        return f"Bars: {table['share_method'].iloc[0]} intervals."
+    if "method" in table.columns and len(table):
+        conf = table["conf"].iloc[0] if "conf" in table.columns else 0.95
+        return f"Bars: {conf:.0%} {table['method'].iloc[0]} intervals."
+    return ""
+
+
 def plot_counts(
     table: pd.DataFrame,
     label: str,
@@ -367,11 +467,14 @@ def plot_counts(
     ax=None,
     color: str | None = None,
     note: str = "",
+    mark: tuple[float, str] | None = None,
 ):
     """Draw a sorted horizontal dot-and-whisker chart of counts or shares.
 
     Lower-bound rows (``qualifier == "at_least"``) are drawn as open markers with an arrow
-    to the right: the count could be larger and the upper limit is unbounded.
+    to the right: the count could be larger and the upper limit is unbounded. The chart
+    names its interval method under the axes, from the table's ``share_method`` (shares)
+    or ``method`` and ``conf`` (counts) column.
 
     Parameters
     ----------
@@ -386,13 +489,20 @@ def plot_counts(
     color : str, optional
         Marker color (default: the palette's ``"primary"``).
     note : str
-        Source note printed under the chart.
+        Source note printed under the chart, before the interval method.
+    mark : tuple of (float, str), optional
+        A value to mark with a dashed vertical line and its label (e.g. a published total
+        the categories should add up to).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
     _require_columns(table, [label, value, lower, upper])
+    if mark is not None and not (
+        isinstance(mark, tuple) and len(mark) == 2 and isinstance(mark[1], str)
+    ):
+        raise TypeError(f"mark must be a (value, label) pair, got {mark!r}")
     data = table.sort_values(value).reset_index(drop=True)
     ax = _axes(ax, figsize=(7, 0.35 * len(data) + 1.6))
     color = color or COLOURS["primary"]
@@ -429,9 +539,13 @@ def plot_counts(
         ax.legend(loc="lower right", fontsize="small")
     ax.set_yticks(ys, data[label].astype(str))
     ax.set_xlim(left=0)
-    if note:
+    if mark is not None:
+        ax.axvline(mark[0], color=COLOURS["muted"], ls="--", lw=1)
+        ax.text(mark[0], len(data) - 1, f" {mark[1]}", color=COLOURS["muted"], va="center")
+    text = " ".join(part for part in (note, _interval_label(table, value)) if part)
+    if text:
         ax.annotate(
-            note,
+            text,
             xy=(0, 0),
             xycoords="axes fraction",
             xytext=(0, -40),
@@ -442,6 +556,95 @@ def plot_counts(
             wrap=True,
         )
     return ax
+
+
+def plot_count_panels(panels, *, note: str = "", ax=None):
+    """Draw several :func:`plot_counts` charts one above the other, sized by their rows.
+
+    Parameters
+    ----------
+    panels : sequence of (table, label) or (table, label, title)
+        Each panel's table (from :func:`arrest_counts`), its label column and an optional
+        title; colours follow the palette's order.
+    note : str
+        Source note printed under the last panel (before its interval method).
+    ax : sequence of matplotlib.axes.Axes, optional
+        One Axes per panel.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    panels = list(panels)
+    if not panels or not all(isinstance(p, tuple) and len(p) in (2, 3) for p in panels):
+        raise ValueError("panels: give (table, label) or (table, label, title) tuples")
+    if ax is None:
+        rows = [max(len(p[0]), 1) + 2 for p in panels]  # room for the title and the notes
+        _, axes = plt.subplots(
+            len(panels), 1, figsize=(7.5, 0.32 * sum(rows) + 1.5 * len(panels)),
+            height_ratios=rows, layout="constrained",
+        )  # fmt: skip
+        axes = np.atleast_1d(axes)
+    else:
+        axes = _axes(ax, len(panels))
+    for number, (axis, panel) in enumerate(zip(axes, panels, strict=True)):
+        table, label = panel[0], panel[1]
+        last = number == len(panels) - 1
+        plot_counts(table, label, ax=axis, color=PALETTE[number % len(PALETTE)],
+                    note=note if last else "")  # fmt: skip
+        if len(panel) == 3:
+            axis.set_title(panel[2], loc="left")
+    return axes
+
+
+def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None, note: str = ""):
+    """Draw arrests per deployment and per 1,000 alerts by group, with their intervals.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`arrest_yield` with ``full=True`` (the per-alert limits are in the full
+        working).
+    x : str
+        The grouping column on the horizontal axis.
+    ax : sequence of two matplotlib.axes.Axes, optional
+    note : str
+        Source note printed under the panels.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The per-deployment panel (exact Poisson interval, and the wider interval allowing
+        for spread between deployments where the table has it) and the per-alert panel.
+    """
+    needed = [x, "per_deployment", "per_deployment_lower", "per_deployment_upper",
+              "per_1000_alerts", "per_1000_alerts_lower", "per_1000_alerts_upper"]  # fmt: skip
+    _require_columns(table, needed)
+    axes = _axes(ax, 2, figsize=(10, 4), horizontal=True)
+    positions = np.arange(len(table))
+    conf = table["conf"].iloc[0] if "conf" in table.columns and len(table) else 0.95
+    for axis, column, label in (
+        (axes[0], "per_deployment", "arrests per deployment"),
+        (axes[1], "per_1000_alerts", "arrests per 1,000 alerts"),
+    ):
+        est = table[column].to_numpy(dtype=float)
+        low = table[f"{column}_lower"].to_numpy(dtype=float)
+        high = table[f"{column}_upper"].to_numpy(dtype=float)
+        spread = [f"{column}_lower_spread", f"{column}_upper_spread"]
+        if all(c in table.columns for c in spread):
+            wide_low, wide_high = (table[c].to_numpy(dtype=float) for c in spread)
+            axis.errorbar(positions, est, yerr=[est - wide_low, wide_high - est], fmt="none",
+                          ecolor=COLOURS["muted"], lw=3, alpha=0.6,
+                          label="allowing for spread between deployments")  # fmt: skip
+        axis.errorbar(positions, est, yerr=[est - low, high - est], fmt="o",
+                      color=COLOURS["primary"], capsize=3, label=f"exact {conf:.0%}")  # fmt: skip
+        axis.set_xticks(positions, [_group_label(v) for v in table[x]])
+        axis.set_ylabel(label)
+        axis.set_ylim(bottom=0)
+    axes[0].legend(loc="upper left", fontsize="small")
+    if note:  # under both panels, inside the figure's layout
+        axes[0].figure.supxlabel(note, x=0.01, ha="left", fontsize="x-small")
+    return axes
 
 
 # --------------------------------------------------------------------- teaching
