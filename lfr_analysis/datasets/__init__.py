@@ -29,9 +29,12 @@ import pandas as pd
 
 from lfr_analysis.datasets import (
     arrests_by_offence,
+    census2021_boroughs,
     deployments,
+    london_tile_grid,
     manifest,
     met_secondary_rows,
+    mps_borough_crime,
     offence_taxonomy,
     other_deployments,
     published_figures,
@@ -52,6 +55,9 @@ REGISTRY: dict[str, Dataset] = {
         arrests_by_offence.DATASET,
         offence_taxonomy.DATASET,
         published_figures.DATASET,
+        census2021_boroughs.DATASET,
+        london_tile_grid.DATASET,
+        mps_borough_crime.DATASET,
     )
 }
 
