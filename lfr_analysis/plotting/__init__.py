@@ -17,6 +17,7 @@ from lfr_analysis.plotting.charts import (
     plot_monthly_activity,
     plot_settings,
 )
+from lfr_analysis.plotting.maps import SEQUENTIAL, plot_borough_rates, plot_tile_map
 from lfr_analysis.plotting.style import (
     COLOURS,
     PALETTE,
@@ -31,8 +32,10 @@ __all__ = [
     "COLOURS",
     "PALETTE",
     "PREVALENCE_GRID",
+    "SEQUENTIAL",
     "decorate",
     "figure_of",
+    "plot_borough_rates",
     "plot_counts",
     "plot_cumulative_oe",
     "plot_explorer",
@@ -41,6 +44,7 @@ __all__ = [
     "plot_funnel",
     "plot_monthly_activity",
     "plot_settings",
+    "plot_tile_map",
     "savefig",
     "style_path",
     "use_style",
