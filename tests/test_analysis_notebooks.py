@@ -15,7 +15,7 @@ import statistics
 import nbformat
 import pytest
 
-from lfr_analysis import paths
+from lfr_analysis import data, paths
 
 NOTEBOOKS = ["02_false_alert_rates", "03_outcomes_vs_predictions", "04_arrests_by_offence"]
 
@@ -77,6 +77,10 @@ def test_each_verdict_of_notebook_03_names_its_tipping_point():
 def test_notebook_03_takes_its_evidence_from_the_window_of_the_figure():
     text = markdown("03_outcomes_vs_predictions")
     section = text[text.index("## 7. The demographic question") : text.index("## 8. Sensitivity")]
-    assert "6.2%" in section and "Croydon alone hosts a fifth of the 0.60" not in section
+    record = data.load_deployments()
+    window = record[record["date"].between("2024-09-01", "2025-09-30")]
+    share = (window["borough"] == "Croydon").mean()
+    assert f"{share:.1%}" in section, f"the narrative should quote Croydon's {share:.1%}"
+    assert "Croydon alone hosts a fifth of the 0.60" not in section
     code = "\n".join(code_cells("03_outcomes_vs_predictions"))
     assert 'between("2024-09-01", "2025-09-30")' in code

@@ -32,6 +32,7 @@ LAYERS = {
     "lfr_analysis.precision": "analysis",
     "lfr_analysis.arrests": "analysis",
     "lfr_analysis.claims": "analysis",
+    "lfr_analysis.geography": "analysis",
     "lfr_analysis.plotting": "presentation",
     "lfr_analysis.notebook": "presentation",
     "lfr_analysis.teaching": "presentation",

@@ -39,6 +39,9 @@ LOADERS = {
     "btp_deployments.csv": "lfr_analysis.datasets.btp_deployments:load",
     "source_registry.csv": "lfr_analysis.datasets.source_registry:load",
     "revisions.csv": "lfr_analysis.datasets.revisions:load",
+    "census2021_boroughs.csv": "lfr_analysis.datasets.census2021_boroughs:load",
+    "london_tile_grid.csv": "lfr_analysis.datasets.london_tile_grid:load",
+    "mps_borough_crime.csv": "lfr_analysis.datasets.mps_borough_crime:load",
 }
 CASES_PER_KIND = 6
 SEED = 20240409

@@ -40,10 +40,13 @@ from lfr_analysis.datasets import (
     borough_gazetteer,
     btp_deployments,
     btp_secondary_rows,
+    census2021_boroughs,
     corrections,
     deployments,
+    london_tile_grid,
     manifest,
     met_secondary_rows,
+    mps_borough_crime,
     offence_taxonomy,
     other_deployments,
     pdf_transcriptions,
@@ -76,6 +79,9 @@ REGISTRY: dict[str, Dataset] = {
         arrests_by_offence.DATASET,
         offence_taxonomy.DATASET,
         published_figures.DATASET,
+        census2021_boroughs.DATASET,
+        london_tile_grid.DATASET,
+        mps_borough_crime.DATASET,
     )
 }
 

@@ -21,6 +21,7 @@ from lfr_analysis.plotting.charts import (
     plot_yield,
     plot_zero_event_bounds,
 )
+from lfr_analysis.plotting.maps import SEQUENTIAL, plot_borough_rates, plot_tile_map
 from lfr_analysis.plotting.style import (
     COLOURS,
     PALETTE,
@@ -35,9 +36,11 @@ __all__ = [
     "COLOURS",
     "PALETTE",
     "PREVALENCE_GRID",
+    "SEQUENTIAL",
     "decorate",
     "figure_of",
     "plot_count_panels",
+    "plot_borough_rates",
     "plot_counts",
     "plot_cumulative_oe",
     "plot_explorer",
@@ -49,6 +52,7 @@ __all__ = [
     "plot_settings",
     "plot_yield",
     "plot_zero_event_bounds",
+    "plot_tile_map",
     "savefig",
     "style_path",
     "use_style",
