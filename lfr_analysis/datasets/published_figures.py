@@ -137,7 +137,8 @@ NOT_IN_RECORD: dict[str, str] = {
         "analysis compares deployments with the census)"
     ),
     "deployments_by_area_demography": (
-        "needs each deployment's ward and the census; the record holds neither"
+        "needs each deployment's ward and the ward's census shares; the record names places "
+        "and boroughs, not wards (notebook 07 gives the coarser borough-level reading)"
     ),
     "watchlist_composition": (
         "the record gives each watchlist's size, not who is on it (ages, categories)"
