@@ -30,6 +30,11 @@ Why the explorer is built as it is (each point is a failure seen in a classroom)
   ``Unknown symbol: \\mathdefault``).
 * **A failed draw says so in words** under the figure, instead of a traceback.
 
+Exercise cells give scaffold code with blanks (``___``). :func:`enable_blanks`, called
+once by the teaching notebook, makes a cell that still holds a blank print a reminder
+instead of running, so "Run All" goes through a student copy without an error (in IPython
+``___`` would otherwise quietly mean "the third-last output").
+
 ipywidgets and IPython are imported only inside the functions that need them, so importing
 this module changes nothing.
 """
@@ -39,6 +44,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import re
 import threading
 from collections.abc import Mapping
 
@@ -48,12 +54,16 @@ from matplotlib.figure import Figure
 from lfr_analysis.plotting.charts import plot_explorer
 
 __all__ = [
+    "BLANK",
+    "BLANK_MESSAGE",
     "EXPLORER_CLASS",
     "STATIC_ENV",
     "WIDGET_FALLBACK_TEXT",
     "Explorer",
     "batch_execution",
     "describe_setting",
+    "enable_blanks",
+    "has_blank",
     "explorer_options",
     "explorer_png",
     "show_explorer",
@@ -72,6 +82,49 @@ _PREVALENCES = tuple(
 
 # One lock for every explorer of the process: a draw (figure, PNG) runs alone.
 _DRAW_LOCK = threading.Lock()
+
+
+# ------------------------------------------------------------------- exercise blanks
+
+#: What a student replaces in an exercise's scaffold code.
+BLANK = "___"
+BLANK_MESSAGE = (
+    "This cell still has blanks (___): replace each ___ with a number or a name, "
+    "then run the cell again (Shift+Enter)."
+)
+_BLANK_NAME = re.compile(r"(?<![\w])___(?![\w])")
+
+
+def has_blank(source: str) -> bool:
+    """True when ``source`` holds a blank ``___`` (as a name of its own, not in ``a___b``)."""
+    return bool(_BLANK_NAME.search(source))
+
+
+def _remind_of_blanks(lines: list[str]) -> list[str]:
+    if has_blank("".join(lines)):
+        return [f"print({BLANK_MESSAGE!r})\n"]
+    return lines
+
+
+def enable_blanks() -> str:
+    """Make cells that still hold a blank print :data:`BLANK_MESSAGE` instead of running.
+
+    Registers an IPython input transformer (once, however often it is called; outside
+    IPython nothing happens) and returns :data:`BLANK`, so that a notebook can write
+    ``___ = teaching.enable_blanks()``: the name is then defined for linters, and a cell
+    run some other way fails on the text ``"___"``, not on a stale IPython output.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return BLANK
+    shell = get_ipython()
+    if shell is None:
+        return BLANK
+    transformers = shell.input_transformers_post
+    if not any(getattr(t, "__name__", "") == _remind_of_blanks.__name__ for t in transformers):
+        transformers.append(_remind_of_blanks)
+    return BLANK
 
 
 # ------------------------------------------------------------------------ explorer

@@ -93,16 +93,19 @@ class Lab:
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, *, startup_timeout: float = 60.0):
-    """Start JupyterLab serving ``root`` on a free loopback port; stop it on exit."""
+def jupyterlab(root: Path, *, env: dict | None = None, startup_timeout: float = 60.0):
+    """Start JupyterLab serving ``root`` on a free loopback port; stop it on exit.
+
+    ``env`` adds variables to the server's (and so the kernels') environment.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="lfr-lab-"))
     settings = scratch / "settings"
     for name, values in LAB_SETTINGS.items():
         plugin, file_name = name.rsplit("/", 1)
         (settings / plugin).mkdir(parents=True, exist_ok=True)
         (settings / plugin / file_name).write_text(json.dumps(values), encoding="utf-8")
-    env = dict(os.environ)
-    env.update(
+    server_env = {**os.environ, **(env or {})}
+    server_env.update(
         {
             "JUPYTER_CONFIG_DIR": str(scratch / "config"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
@@ -112,7 +115,7 @@ def jupyterlab(root: Path, *, startup_timeout: float = 60.0):
             "IPYTHONDIR": str(scratch / "ipython"),
         }
     )
-    env.pop("MPLBACKEND", None)  # the kernel chooses its inline backend, as in class
+    server_env.pop("MPLBACKEND", None)  # the kernel chooses its inline backend, as in class
     port, token = _free_port(), secrets.token_hex(16)
     log = scratch / "jupyterlab.log"
     command = [
@@ -131,7 +134,7 @@ def jupyterlab(root: Path, *, startup_timeout: float = 60.0):
         "--LabApp.extension_manager=readonly",
     ]
     with open(log, "wb") as stream:
-        process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, env=server_env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_timeout
@@ -326,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="lfr-notebook-"))
     shutil.copy(args.notebook, root / args.notebook.name)
     passed = 0
-    with jupyterlab(root) as lab, chromium() as page:
+    build = {"LFR_BUILD_DIR": str(root / "build")}
+    with jupyterlab(root, env=build) as lab, chromium() as page:
         open_notebook(page, lab, args.notebook.name)
         for run in range(1, args.runs + 1):
             try:
