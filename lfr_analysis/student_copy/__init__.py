@@ -211,11 +211,12 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _output_path(output: Path | None, notebook: Path) -> tuple[Path, str | None]:
-    """The file to write, and a note when ``-o`` named a folder."""
-    if output is None:
+def _output_path(given: str | None, notebook: Path) -> tuple[Path, str | None]:
+    """The file to write, and a note when ``-o`` named a folder (existing, or ending in /)."""
+    if given is None:
         return default_student_path(notebook), None
-    if output.is_dir() or str(output).endswith(("/", os.sep)):
+    output = Path(given)
+    if output.is_dir() or given.endswith(("/", os.sep)):
         target = output / notebook.name
         return target, f"{output} is a folder: writing the copy inside it, as {target}"
     return output, None
@@ -234,7 +235,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=str,
         default=None,
         help="the copy's file, or a folder to write it in (default: build/student/<name>)",
     )

@@ -173,7 +173,7 @@ body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-siz
 h1 { font-size: 17pt; margin: 0 0 4mm; }
 h2 { font-size: 13.5pt; border-bottom: 1px solid #888; padding-bottom: 1mm; margin-top: 7mm; }
 h3 { font-size: 12pt; margin: 0 0 2mm; color: #0b4f7c; }
-code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 8.8pt; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 8pt; }
 code { background: #f2f2f2; padding: 0 2px; }
 pre { white-space: pre-wrap; word-break: break-word; margin: 2mm 0; padding: 2mm 3mm; }
 pre.code { background: #f4f6f8; border-left: 3px solid #0072B2; }
@@ -183,9 +183,9 @@ pre.output { background: #fff; border: 1px dashed #bbb; }
 .who span { flex: 1; border-bottom: 1px solid #111; padding-top: 6mm; font-size: 9pt; }
 .exercise { break-before: page; }
 .answer-label { font-weight: bold; margin: 3mm 0 1mm; }
-.answer-space { border: 1px solid #666; height: 62mm;
-  background: repeating-linear-gradient(to bottom, #fff 0, #fff 7.5mm, #c8c8c8 7.5mm,
-                                        #c8c8c8 7.8mm); }
+.answer-space { border: 1px solid #666; height: 100mm;
+  background: repeating-linear-gradient(to bottom, #fff 0, #fff 9mm, #c8c8c8 9mm,
+                                        #c8c8c8 9.3mm); }
 .solution { border-left: 3px solid #009E73; padding-left: 3mm; margin-top: 3mm; }
 .solution-label { font-weight: bold; color: #00694c; margin: 3mm 0 1mm; }
 .note { font-size: 9pt; color: #444; }
