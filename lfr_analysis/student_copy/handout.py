@@ -183,7 +183,7 @@ pre.output { background: #fff; border: 1px dashed #bbb; }
 .who span { flex: 1; border-bottom: 1px solid #111; padding-top: 6mm; font-size: 9pt; }
 .exercise { break-before: page; }
 .answer-label { font-weight: bold; margin: 3mm 0 1mm; }
-.answer-space { border: 1px solid #666; height: 100mm;
+.answer-space { border: 1px solid #666; height: 80mm; break-inside: avoid;
   background: repeating-linear-gradient(to bottom, #fff 0, #fff 9mm, #c8c8c8 9mm,
                                         #c8c8c8 9.3mm); }
 .solution { border-left: 3px solid #009E73; padding-left: 3mm; margin-top: 3mm; }
