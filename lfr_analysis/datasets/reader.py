@@ -3,19 +3,34 @@
 Every loader in the package reads its file through :func:`read_table`, so every data file
 gets the same guarantees:
 
-* the file is decoded as UTF-8 and parsed with the standard :mod:`csv` module, and a row
-  with too few or too many fields, a blank line or a broken quote is an error;
+* the file is decoded as UTF-8 and parsed as the standard :mod:`csv` module parses it
+  (strict mode), and a row with too few or too many fields, a blank line or a broken quote
+  is an error;
 * the header must hold exactly the declared columns, in the declared order;
 * each cell is converted by its column's kind; a blank cell is missing (``<NA>``), never 0,
-  and text in a number is an error, never coerced;
-* value rules (minimum, maximum, allowed values, required, unique) are checked with a
-  `pandera <https://pandera.readthedocs.io>`_ schema built from the same declarations;
+  and text in a number is an error, never coerced. A whole number must fit in 64 bits and
+  a float must be written as a plain ASCII decimal (``0.64``; not ``0.6_4``, ``6.4e-1``,
+  full-width or Arabic-Indic digits, which Python's ``float`` would accept);
+* value rules (minimum, maximum, allowed values, required, unique) are checked column by
+  column; each failure carries the name pandera gives the same check
+  (``not_nullable``, ``greater_than_or_equal_to(0)``, ``isin([...])``,
+  ``field_uniqueness``), and :func:`pandera_schema` builds the equivalent
+  `pandera <https://pandera.readthedocs.io>`_ schema;
 * relations between columns are checked by the loader's own ``extra_checks``;
 * the file's checksum is verified by the caller's ``verify`` function (the loaders pass
   :func:`lfr_analysis.datasets.manifest.verify_checksum`), so this module knows no manifest.
 
 All problems found are reported together in one :class:`DataValidationError`, each naming
 the file, the line (the header is line 1), the column and the value.
+
+How it stays fast: the bytes are first scanned with numpy (quote positions, separators,
+line ends). When every quote opens or closes a field, no value holds a line break, no line
+ends in a lone carriage return and no line is longer than the :mod:`csv` module's field
+limit, pandas' C parser splits the file exactly as the strict :mod:`csv` reader would, so
+it does the splitting; the field count of every row is then proven from the number of
+separators. Any other file is split by the :mod:`csv` module itself, which names the line
+of every structural problem. Cells are converted once per distinct text of a column, and
+the value rules are vectorised, so the cost grows linearly with the number of rows.
 """
 
 from __future__ import annotations
@@ -42,14 +57,20 @@ __all__ = [
     "Problem",
     "display_name",
     "fields_schema",
+    "pandera_schema",
     "read_table",
     "split_list",
 ]
 
 KINDS = ("int", "float", "str", "date", "bool")
 _INT_PATTERN = re.compile(r"-?[0-9]+")
+_FLOAT_PATTERN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT64_RANGE = (-(2**63), 2**63 - 1)
 _MAX_LISTED = 50
+_BOM = b"\xef\xbb\xbf"
+_SCAN_CHUNK = 1 << 22
+_QUOTE, _COMMA, _LF, _CR = (ord(c) for c in '",\n\r')
 
 
 class LfrDataError(ValueError):
@@ -99,12 +120,16 @@ class DataValidationError(LfrDataError):
     ----------
     problems : list of Problem
         Everything found wrong, in file order.
+    context : str, optional
+        What was refused because of them, put before the list (e.g. a command's refusal).
     """
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], context: str = ""):
         self.problems = list(problems)
         files = sorted({p.file for p in self.problems})
         head = f"{len(self.problems)} problem(s) in {', '.join(files)}:"
+        if context:
+            head = f"{context}\n{head}"
         shown = [f"  - {p}" for p in self.problems[:_MAX_LISTED]]
         if len(self.problems) > _MAX_LISTED:
             shown.append(f"  ... and {len(self.problems) - _MAX_LISTED} more")
@@ -172,7 +197,7 @@ def display_name(path: Path) -> str:
         return path.name
 
 
-# ---------------------------------------------------------------------------- reading
+# ------------------------------------------------------------------ splitting, strictly
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -206,6 +231,153 @@ def _records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]
     return header, rows
 
 
+def _strict_cells(
+    rows: list[tuple[int, list[str]]], width: int, name: str
+) -> tuple[np.ndarray, list[np.ndarray], list[Problem]]:
+    """Keep the rows with ``width`` fields: their lines, one array of texts per column."""
+    problems: list[Problem] = []
+    lines: list[int] = []
+    kept: list[list[str]] = []
+    for line, fields in rows:
+        if not fields:
+            problems.append(Problem(name, line, None, None, "blank line"))
+        elif len(fields) != width:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    None,
+                    f"row has {len(fields)} fields, expected {width} (truncated or shifted row)",
+                )
+            )
+        else:
+            lines.append(line)
+            kept.append(fields)
+    cells = [np.array(texts, dtype=object) for texts in zip(*kept, strict=True)]
+    if not kept:
+        cells = [np.empty(0, dtype=object) for _ in range(width)]
+    return np.array(lines, dtype=np.int64), cells, problems
+
+
+# -------------------------------------------------------------------- splitting, fast
+
+
+def _scan(raw: bytes, start: int) -> tuple[int, int, int, int, int] | None:
+    """Check that every quote opens or closes a field; count separators and line ends.
+
+    Quotes are taken in file order as opening, closing, opening, ... (a doubled quote
+    inside a quoted field closes and reopens it). The file is split the same way by every
+    CSV parser when each opening quote starts a field (it follows the file's start, a
+    comma, a line end or a closing quote) and each closing quote ends one (a comma, a line
+    end, the file's end or an opening quote follows).
+
+    Returns
+    -------
+    (commas, line_feeds, quoted_commas, quoted_line_feeds, longest_line) or None
+        Counts in the whole file and between quotes, and the longest line in bytes; None
+        when a quote is anywhere else, or a quoted field never closes.
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    size = data.size
+    quotes, commas_before, feeds_before = [], [], []
+    commas = line_feeds = longest = 0
+    last_end = start - 1
+    for offset in range(0, size, _SCAN_CHUNK):
+        part = data[offset : offset + _SCAN_CHUNK]
+        found = np.flatnonzero(part == _QUOTE)
+        separators = np.flatnonzero(part == _COMMA)
+        ends = np.flatnonzero(part == _LF)
+        if found.size:
+            quotes.append(found + offset)
+            commas_before.append(np.searchsorted(separators, found) + commas)
+            feeds_before.append(np.searchsorted(ends, found) + line_feeds)
+        if ends.size:
+            longest = max(longest, int(ends[0] + offset - last_end))
+            longest = max(longest, int(np.diff(ends).max(initial=0)))
+            last_end = int(ends[-1] + offset)
+        commas += separators.size
+        line_feeds += ends.size
+    longest = max(longest, size - 1 - last_end)
+    if not quotes:
+        return commas, line_feeds, 0, 0, longest
+    found = np.concatenate(quotes)
+    if found.size % 2:
+        return None
+    opening, closing = found[0::2], found[1::2]
+    before = data[np.maximum(opening - 1, 0)]
+    after = data[np.minimum(closing + 1, size - 1)]
+    opens_field = (opening == start) | (before == _COMMA) | (before == _LF) | (before == _QUOTE)
+    closes_field = (
+        (closing == size - 1)
+        | (after == _COMMA)
+        | (after == _LF)
+        | (after == _CR)
+        | (after == _QUOTE)
+    )
+    if not (opens_field.all() and closes_field.all()):
+        return None
+    commas_before, feeds_before = np.concatenate(commas_before), np.concatenate(feeds_before)
+    quoted_commas = int((commas_before[1::2] - commas_before[0::2]).sum())
+    quoted_feeds = int((feeds_before[1::2] - feeds_before[0::2]).sum())
+    return commas, line_feeds, quoted_commas, quoted_feeds, longest
+
+
+def _fast_cells(raw: bytes) -> tuple[list[str], list[np.ndarray]] | None:
+    """Split ``raw`` with pandas' C parser when it splits it exactly as :func:`_records`.
+
+    Returns
+    -------
+    (header, cells) or None
+        The header's names and, per column, an object array of the rows' cell texts; None
+        when the bytes hold anything the two parsers could read differently (a stray or
+        unclosed quote, a lone carriage return, a NUL byte, a line break inside a value,
+        a line over the :mod:`csv` field limit, invalid UTF-8, a blank line, a row with
+        too few or too many fields), so that the strict reader reads the file and names
+        every problem.
+    """
+    start = len(_BOM) if raw.startswith(_BOM) else 0
+    if raw.startswith(_BOM, start) or b"\x00" in raw:
+        return None
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return None
+    scanned = _scan(raw, start)
+    if scanned is None:
+        return None
+    commas, line_feeds, quoted_commas, quoted_feeds, longest = scanned
+    if quoted_feeds or longest > csv.field_size_limit():
+        return None
+    stream = io.BytesIO(raw)
+    stream.seek(start)
+    try:
+        table = pd.read_csv(
+            stream,
+            header=None,
+            index_col=False,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            encoding="utf-8",
+            encoding_errors="strict",
+        )
+    except Exception:  # noqa: BLE001 - any parser complaint: the strict reader names it
+        return None
+    records, width = table.shape
+    if records == 0 or width < 2:
+        return None
+    cells = [table[column].to_numpy(dtype=object) for column in table.columns]
+    del table
+    # pandas pads a short row with blanks and reads a blank line as a row of blanks, but
+    # raises on a long one: the separators outside quotes prove each row has ``width``.
+    if commas - quoted_commas != records * (width - 1):
+        return None
+    if line_feeds != records - (not raw.endswith(b"\n")):
+        return None
+    header = [str(texts[0]) for texts in cells]
+    return header, [texts[1:] for texts in cells]
+
+
 def _check_header(header: list[str], columns: list[Column], name: str) -> list[Problem]:
     expected = [c.name for c in columns]
     if header == expected:
@@ -233,6 +405,9 @@ def _check_header(header: list[str], columns: list[Column], name: str) -> list[P
     return problems
 
 
+# ------------------------------------------------------------------------- converting
+
+
 def _convert_cell(text: str, column: Column):
     """Return the converted value of one non-blank cell, or raise ValueError with a reason."""
     kind = column.kind
@@ -243,7 +418,13 @@ def _convert_cell(text: str, column: Column):
     if kind == "int":
         if not _INT_PATTERN.fullmatch(text):
             raise ValueError("is not a whole number")
-        return int(text)
+        value = int(text)
+        if not _INT64_RANGE[0] <= value <= _INT64_RANGE[1]:
+            raise ValueError(
+                "is outside the range of a 64-bit whole number "
+                f"({_INT64_RANGE[0]} to {_INT64_RANGE[1]})"
+            )
+        return value
     if kind == "float":
         try:
             value = float(text)
@@ -251,6 +432,12 @@ def _convert_cell(text: str, column: Column):
             raise ValueError("is not a number") from None
         if not math.isfinite(value):
             raise ValueError("is not a finite number")
+        if not _FLOAT_PATTERN.fullmatch(text):
+            raise ValueError(
+                "is not a plain decimal number (ASCII digits with at most one '.', e.g. "
+                "0.64; Python would read it as "
+                f"{value!r})"
+            )
         return value
     if kind == "date":
         if not _DATE_PATTERN.fullmatch(text):
@@ -264,59 +451,94 @@ def _convert_cell(text: str, column: Column):
     return text == "true"
 
 
-_DTYPES = {"int": "Int64", "float": "float64", "str": "object", "bool": "boolean"}
+def _typed(converted: list, codes: np.ndarray, kind: str):
+    """The column's values: ``converted[code]`` for each row, in the column's dtype."""
+    if kind == "int":
+        missing = np.array([v is None for v in converted], dtype=bool)
+        values = np.array([0 if v is None else v for v in converted], dtype=np.int64)
+        return pd.arrays.IntegerArray(values[codes], missing[codes])
+    if kind == "float":
+        return np.array([np.nan if v is None else v for v in converted], dtype=np.float64)[codes]
+    if kind == "bool":
+        return pd.array(converted, dtype="boolean").take(codes)
+    return pd.to_datetime(pd.Series(converted, dtype=object)).array.take(codes)
+
+
+def _convert_column(texts: np.ndarray, column: Column) -> tuple[object, np.ndarray, list]:
+    """Convert one column's texts.
+
+    Returns
+    -------
+    (values, blank, failures)
+        The values in the column's dtype, which rows are blank, and (row, text, reason)
+        for each cell that cannot be converted (its value is missing).
+    """
+    if column.kind == "str":
+        blank = texts == ""
+        if not blank.any():
+            return texts, blank, []
+        values = texts.copy()
+        values[blank] = np.nan
+        return values, blank, []
+    codes, distinct = pd.factorize(texts)
+    converted, reasons = [], {}
+    for code, text in enumerate(distinct):
+        value = None
+        if text != "":
+            try:
+                value = _convert_cell(text, column)
+            except ValueError as err:
+                reasons[code] = f"{column.kind} {err}"
+        converted.append(value)
+    failures = []
+    if reasons:
+        rows = np.flatnonzero(np.isin(codes, list(reasons)))
+        failures = [(row, distinct[codes[row]], reasons[codes[row]]) for row in rows]
+    blank = np.array([v is None for v in converted], dtype=bool)[codes]
+    return _typed(converted, codes, column.kind), blank, failures
 
 
 def _build_frame(
-    rows: list[tuple[int, list[str]]], columns: list[Column], name: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    problems: list[Problem] = []
-    width = len(columns)
-    lines = []
-    values: dict[str, list] = {c.name: [] for c in columns}
-    for line, fields in rows:
-        if not fields:
-            problems.append(Problem(name, line, None, None, "blank line"))
-            continue
-        if len(fields) != width:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    None,
-                    None,
-                    f"row has {len(fields)} fields, expected {width} (truncated or shifted row)",
-                )
-            )
-            continue
-        lines.append(line)
-        for column, text in zip(columns, fields, strict=True):
-            value = None
-            if text != "":
-                try:
-                    value = _convert_cell(text, column)
-                except ValueError as err:
-                    problems.append(Problem(name, line, column.name, text, f"{column.kind} {err}"))
-            values[column.name].append(value)
-    frame = pd.DataFrame(index=pd.Index(lines, name="line"))
-    for column in columns:
-        data = values[column.name]
-        if column.kind == "date":
-            frame[column.name] = pd.to_datetime(pd.Series(data, index=frame.index, dtype=object))
-        elif column.kind == "str":
-            frame[column.name] = pd.Series(
-                [np.nan if v is None else v for v in data], index=frame.index, dtype=object
-            )
-        else:
-            frame[column.name] = pd.array(data, dtype=_DTYPES[column.kind])
-    return frame, problems
+    lines: np.ndarray, cells: list[np.ndarray], columns: list[Column], name: str
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
+    """Convert each column.
+
+    Returns
+    -------
+    (frame, missing, problems)
+        The frame indexed by file line, each column's missing rows, and the cells that
+        could not be converted.
+    """
+    index = pd.Index(lines, name="line")
+    data, missing, problems = {}, {}, []
+    for column, texts in zip(columns, cells, strict=True):
+        values, missing[column.name], failures = _convert_column(texts, column)
+        dtype = object if column.kind == "str" else None
+        data[column.name] = pd.Series(values, index=index, dtype=dtype, copy=False)
+        problems += [
+            Problem(name, int(lines[row]), column.name, text, reason)
+            for row, text, reason in failures
+        ]
+    problems.sort(key=lambda p: p.line)  # stable: in a line, in column order
+    return pd.DataFrame(data, index=index, copy=False), missing, problems
 
 
-# ------------------------------------------------------------------------- pandera
+# ---------------------------------------------------------------------- value rules
+
+
+def _bounds(column: Column) -> tuple[object, object]:
+    low, high = column.min, column.max
+    if column.kind == "date":
+        low = pd.Timestamp(low) if low is not None else None
+        high = pd.Timestamp(high) if high is not None else None
+    return low, high
 
 
 def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
-    """Build the pandera schema that checks the value rules of ``columns``.
+    """Build the pandera schema equivalent to the value rules of ``columns``.
+
+    The loaders check the same rules themselves, vectorised (:func:`read_table`); this
+    schema is for use with pandera elsewhere, and the tests compare the two.
 
     Parameters
     ----------
@@ -334,10 +556,7 @@ def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
     pa_columns = {}
     for column in columns:
         checks = []
-        low, high = column.min, column.max
-        if column.kind == "date":
-            low = pd.Timestamp(low) if low is not None else None
-            high = pd.Timestamp(high) if high is not None else None
+        low, high = _bounds(column)
         if low is not None:
             checks.append(pa.Check.ge(low))
         if high is not None:
@@ -356,20 +575,61 @@ def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
     return pa.DataFrameSchema(pa_columns, unique=joint, strict=True, ordered=True)
 
 
-def _pandera_problems(frame: pd.DataFrame, schema, name: str) -> list[Problem]:
-    import pandera.pandas as pa
+_DTYPES = {"int": "Int64", "float": "float64", "str": "object", "bool": "boolean"}
 
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        problems = []
-        for case in err.failure_cases.itertuples(index=False):
-            line = None if pd.isna(case.index) else int(case.index)
-            value = None if pd.isna(case.failure_case) else case.failure_case
-            column = None if pd.isna(case.column) else str(case.column)
-            problems.append(Problem(name, line, column, value, f"fails check {case.check}"))
-        return problems
-    return []
+
+def _where(series: pd.Series, mask, name: str, column: str, check: str) -> list[Problem]:
+    """One problem per row where ``mask`` holds, naming the value and the failed check."""
+    rows = np.flatnonzero(np.asarray(pd.array(mask, dtype="boolean").fillna(False), bool))
+    if not rows.size:
+        return []
+    lines = series.index.to_numpy()[rows]
+    values = series.iloc[rows].tolist()
+    return [
+        Problem(name, int(line), column, None if pd.isna(value) else value, f"fails check {check}")
+        for line, value in zip(lines, values, strict=True)
+    ]
+
+
+def _rule_problems(
+    frame: pd.DataFrame,
+    columns: list[Column],
+    unique: tuple[str, ...],
+    name: str,
+    missing: dict[str, np.ndarray] | None = None,
+) -> list[Problem]:
+    """Check required, unique, minimum, maximum and allowed values, column by column.
+
+    ``missing`` gives each column's missing rows when already known.
+    """
+    problems: list[Problem] = []
+    for column in columns:
+        series = frame[column.name]
+        if missing is not None:
+            present = ~missing[column.name]
+        else:
+            present = series.notna().to_numpy()
+        if column.required:
+            problems += _where(series, ~present, name, column.name, "not_nullable")
+        if tuple(unique) == (column.name,):
+            repeated = series.duplicated(keep=False).to_numpy() & present
+            problems += _where(series, repeated, name, column.name, "field_uniqueness")
+        low, high = _bounds(column)
+        if low is not None:
+            check = f"greater_than_or_equal_to({low})"
+            problems += _where(series, present & (series < low), name, column.name, check)
+        if high is not None:
+            check = f"less_than_or_equal_to({high})"
+            problems += _where(series, present & (series > high), name, column.name, check)
+        if column.choices is not None:
+            check = f"isin({list(column.choices)})"
+            allowed = series.isin(list(column.choices)).to_numpy()
+            problems += _where(series, present & ~allowed, name, column.name, check)
+    if len(unique) > 1:
+        repeated = frame.duplicated(subset=list(unique), keep=False).to_numpy()
+        for column in unique:
+            problems += _where(frame[column], repeated, name, column, "multiple_fields_uniqueness")
+    return problems
 
 
 def _relation_problems(frame, name, extra_checks, found: list[Problem]) -> list[Problem]:
@@ -431,13 +691,24 @@ def read_table(
         message = paths.missing_file_message(path)
         raise DataValidationError([Problem(name, None, None, None, message)])
     raw = path.read_bytes()
-    header, rows = _records(_decode(raw, name), name)
+    split = _fast_cells(raw)
+    if split is None:
+        header, rows = _records(_decode(raw, name), name)
+    else:
+        header, cells = split
     problems = _check_header(header, columns, name)
     if problems:
         raise DataValidationError(problems)
-    frame, problems = _build_frame(rows, columns, name)
+    if split is None:
+        lines, cells, problems = _strict_cells(rows, len(columns), name)
+        del rows
+    else:
+        lines = np.arange(2, len(cells[0]) + 2, dtype=np.int64)
+    frame, missing, failures = _build_frame(lines, cells, columns, name)
+    del cells, split
+    problems += failures
     if not problems:  # values converted: check value rules and row relations together
-        problems = _pandera_problems(frame, pandera_schema(columns, unique), name)
+        problems = _rule_problems(frame, columns, unique, name, missing)
         problems += _relation_problems(frame, name, extra_checks, problems)
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
