@@ -237,3 +237,18 @@ def test_data_manifest_writes_the_same_manifest_for_valid_files(tmp_path):
     assert (folder / "datapackage.json").read_bytes() == (
         paths.data_dir() / "datapackage.json"
     ).read_bytes()
+
+
+@pytest.mark.parametrize("rows", [3, 200_000])  # the checksum is verified beside a large read
+def test_a_bad_value_is_reported_before_the_checksum(tmp_path, rows):
+    body = "".join(f"r{i},2024-01-02,{i},0.6,met\n" for i in range(rows))
+    path = write(tmp_path, GOOD + body)
+    dataset = Dataset("t.csv", "t", "t", "test", (), COLUMNS, unique=("row_id",))
+    manifest.write_manifest([dataset], tmp_path)
+    assert len(dataset.read(path)) == rows + 2
+    path.write_text(GOOD + body.replace(",0,", ",-1,", 1))
+    with pytest.raises(DataValidationError, match="greater_than_or_equal_to"):
+        dataset.read(path)
+    path.write_text(GOOD + body.replace(",0,", ",7,", 1))
+    with pytest.raises(ChecksumError, match="has changed"):
+        dataset.read(path)

@@ -39,6 +39,7 @@ import csv
 import io
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -578,9 +579,9 @@ def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
 _DTYPES = {"int": "Int64", "float": "float64", "str": "object", "bool": "boolean"}
 
 
-def _where(series: pd.Series, mask, name: str, column: str, check: str) -> list[Problem]:
+def _where(series: pd.Series, mask: np.ndarray, name: str, column: str, check: str) -> list:
     """One problem per row where ``mask`` holds, naming the value and the failed check."""
-    rows = np.flatnonzero(np.asarray(pd.array(mask, dtype="boolean").fillna(False), bool))
+    rows = np.flatnonzero(mask)
     if not rows.size:
         return []
     lines = series.index.to_numpy()[rows]
@@ -589,6 +590,15 @@ def _where(series: pd.Series, mask, name: str, column: str, check: str) -> list[
         Problem(name, int(line), column, None if pd.isna(value) else value, f"fails check {check}")
         for line, value in zip(lines, values, strict=True)
     ]
+
+
+def _comparable(series: pd.Series, kind: str) -> np.ndarray:
+    """The column as a numpy array for comparisons (missing values are masked separately)."""
+    if kind == "int":
+        return series.array.to_numpy(dtype=np.int64, na_value=0)
+    if kind == "float":
+        return series.to_numpy(dtype=np.float64)
+    return series.to_numpy()
 
 
 def _rule_problems(
@@ -609,18 +619,24 @@ def _rule_problems(
             present = ~missing[column.name]
         else:
             present = series.notna().to_numpy()
-        if column.required:
+        if column.required and not present.all():
             problems += _where(series, ~present, name, column.name, "not_nullable")
         if tuple(unique) == (column.name,):
             repeated = series.duplicated(keep=False).to_numpy() & present
             problems += _where(series, repeated, name, column.name, "field_uniqueness")
         low, high = _bounds(column)
-        if low is not None:
-            check = f"greater_than_or_equal_to({low})"
-            problems += _where(series, present & (series < low), name, column.name, check)
-        if high is not None:
-            check = f"less_than_or_equal_to({high})"
-            problems += _where(series, present & (series > high), name, column.name, check)
+        if low is not None or high is not None:
+            values = _comparable(series, column.kind)
+            for bound, check, beyond in (
+                (low, "greater_than_or_equal_to", np.less),
+                (high, "less_than_or_equal_to", np.greater),
+            ):
+                if bound is None:
+                    continue
+                limit = bound.to_datetime64() if isinstance(bound, pd.Timestamp) else bound
+                with np.errstate(invalid="ignore"):
+                    mask = present & beyond(values, limit)
+                problems += _where(series, mask, name, column.name, f"{check}({bound})")
         if column.choices is not None:
             check = f"isin({list(column.choices)})"
             allowed = series.isin(list(column.choices)).to_numpy()
@@ -642,6 +658,69 @@ def _relation_problems(frame, name, extra_checks, found: list[Problem]) -> list[
         if found:  # e.g. a relation undefined for a value that broke a rule above
             return []
         raise
+
+
+def _validated(raw: bytes, columns, unique, extra_checks, name: str) -> pd.DataFrame:
+    """Split, convert and check ``raw``; raise DataValidationError listing every problem."""
+    split = _fast_cells(raw)
+    if split is None:
+        header, rows = _records(_decode(raw, name), name)
+    else:
+        header, cells = split
+    problems = _check_header(header, columns, name)
+    if problems:
+        raise DataValidationError(problems)
+    if split is None:
+        lines, cells, problems = _strict_cells(rows, len(columns), name)
+        del rows
+    else:
+        lines = np.arange(2, len(cells[0]) + 2, dtype=np.int64)
+    frame, missing, failures = _build_frame(lines, cells, columns, name)
+    del cells, split
+    problems += failures
+    if not problems:  # values converted: check value rules and row relations together
+        problems = _rule_problems(frame, columns, unique, name, missing)
+        problems += _relation_problems(frame, name, extra_checks, problems)
+    if problems:
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
+        raise DataValidationError(problems)
+    return frame
+
+
+class _Verification:
+    """Run ``verify(path, raw)``; on a large file in a thread, beside the reading.
+
+    Hashing releases the interpreter lock, so the checksum of a large file costs no time
+    of its own. :meth:`outcome` waits for the verdict: the error ``verify`` raised, or None.
+    The caller raises it only once the content is valid, so a file with problems is
+    refused for those problems, never for its checksum.
+    """
+
+    _IN_THREAD = 1 << 22  # bytes
+
+    def __init__(self, verify, path: Path, raw: bytes):
+        self._error: BaseException | None = None
+        self._thread = None
+        if verify is None:
+            return
+        if len(raw) < self._IN_THREAD:
+            self._run(verify, path, raw)
+        else:
+            self._thread = threading.Thread(
+                target=self._run, args=(verify, path, raw), name="lfr-verify", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, verify, path: Path, raw: bytes) -> None:
+        try:
+            verify(path, raw)
+        except BaseException as err:  # noqa: BLE001 - handed to the reading thread
+            self._error = err
+
+    def outcome(self) -> BaseException | None:
+        if self._thread is not None:
+            self._thread.join()
+        return self._error
 
 
 # ---------------------------------------------------------------------------- public
@@ -670,8 +749,9 @@ def read_table(
         receives the converted frame indexed by file line number, so problems can name
         their line (``line=index``).
     verify : callable, optional
-        ``verify(path, raw_bytes)``, called once the content is valid, e.g. to check the
-        file's checksum; it raises to refuse the file.
+        ``verify(path, raw_bytes)``, e.g. to check the file's checksum; it raises to refuse
+        the file. It is given the bytes that were read (for a large file it runs beside the
+        reading), and what it raises is raised only when the content is valid.
 
     Returns
     -------
@@ -691,30 +771,13 @@ def read_table(
         message = paths.missing_file_message(path)
         raise DataValidationError([Problem(name, None, None, None, message)])
     raw = path.read_bytes()
-    split = _fast_cells(raw)
-    if split is None:
-        header, rows = _records(_decode(raw, name), name)
-    else:
-        header, cells = split
-    problems = _check_header(header, columns, name)
-    if problems:
-        raise DataValidationError(problems)
-    if split is None:
-        lines, cells, problems = _strict_cells(rows, len(columns), name)
-        del rows
-    else:
-        lines = np.arange(2, len(cells[0]) + 2, dtype=np.int64)
-    frame, missing, failures = _build_frame(lines, cells, columns, name)
-    del cells, split
-    problems += failures
-    if not problems:  # values converted: check value rules and row relations together
-        problems = _rule_problems(frame, columns, unique, name, missing)
-        problems += _relation_problems(frame, name, extra_checks, problems)
-    if problems:
-        problems.sort(key=lambda p: (p.line is None, p.line or 0))
-        raise DataValidationError(problems)
-    if verify is not None:
-        verify(path, raw)
+    check = _Verification(verify, path, raw)  # alongside the reading; its verdict waits
+    try:
+        frame = _validated(raw, columns, unique, extra_checks, name)
+    finally:
+        refusal = check.outcome()
+    if refusal is not None:
+        raise refusal
     return frame.reset_index(drop=True)
 
 
