@@ -266,3 +266,13 @@ def test_sums_are_exact_when_int64_overflows():
     total = np.array([-(2**63), 2**63 - 1, 2], dtype=np.int64)
     differs = deployment_checks._sum_differs(big, big, total)
     assert differs.tolist() == [True, True, False]
+
+
+def test_row_keys_tell_combinations_apart_even_past_int64():
+    codes = [np.array([0, 0, 1, 1, -1]), np.array([0, 1, 0, 0, 0])]
+    key = deployment_checks._row_keys(codes)
+    assert key[2] == key[3] and len({key[0], key[1], key[2]}) == 3 and key[4] == -1
+    assert deployment_checks._repeated(key).tolist() == [False, False, True, True, False]
+    wide = [np.array([2**40, 2**40, 5]), np.array([2**40, 3, 2**40]), np.array([7, 7, 7])]
+    key = deployment_checks._row_keys(wide)
+    assert len(set(key.tolist())) == 3 and (key >= 0).all()

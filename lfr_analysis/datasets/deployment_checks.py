@@ -197,9 +197,9 @@ class _Table:
     def count(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """The column as int64 values (0 where missing) and whether each is known."""
         if column not in self._counts:
-            series = self.frame[column]
-            known = series.notna().to_numpy()
-            values = series.to_numpy(dtype=np.int64, na_value=0)
+            array = self.frame[column].array
+            known = ~np.asarray(array.isna(), dtype=bool)
+            values = array.to_numpy(dtype=np.int64, na_value=0)
             self._counts[column] = values, known
         return self._counts[column]
 
@@ -258,7 +258,7 @@ class _Table:
             return []
         today = date.today()
         dates = self.frame["date"]
-        late = (dates > pd.Timestamp(today)).to_numpy(dtype=bool, na_value=False)
+        late = dates.to_numpy() > np.datetime64(today.isoformat())  # NaT is never late
         return [
             Problem(
                 self.name,
@@ -275,18 +275,17 @@ class _Table:
         if not self.has(*keys, "deployment_id"):
             return []
         frame = self.frame
-        codes = pd.DataFrame({key: pd.factorize(frame[key])[0] for key in keys})
-        known = (codes >= 0).all(axis=1).to_numpy()  # factorize gives -1 for a blank
-        repeated = codes.duplicated(keep=False).to_numpy() & known
+        key = _row_keys([pd.factorize(frame[name])[0] for name in keys])
+        repeated = _repeated(key) & (key >= 0)  # a blank force, date or location: -1
         if not repeated.any():
             return []
         rows = np.flatnonzero(repeated)
         ids = frame["deployment_id"].to_numpy(dtype=object)[rows]
         cited = "source_table" in frame.columns
         sources = frame["source_table"].to_numpy(dtype=object)[rows] if cited else ids
-        groups: dict[tuple, list[int]] = {}
-        for at, key in enumerate(codes.iloc[rows].itertuples(index=False)):
-            groups.setdefault(tuple(key), []).append(at)
+        groups: dict[int, list[int]] = {}
+        for at, group in enumerate(key[rows].tolist()):
+            groups.setdefault(group, []).append(at)
         found = []
         for members in groups.values():
             distinct_sources = len({sources[at] for at in members}) == len(members)
@@ -424,6 +423,34 @@ def _all_plain(ids: list[str]) -> bool:
     bounds = np.empty(2 * starts.size, dtype=np.intp)
     bounds[0::2], bounds[1::2] = starts, first_dash
     return not np.logical_or.reduceat(small, bounds)[0::2].any()
+
+
+def _row_keys(codes: list[np.ndarray]) -> np.ndarray:
+    """One int64 key per row for the combination of the factorized ``codes`` (-1: a blank)."""
+    key = np.zeros(codes[0].size, dtype=np.int64)
+    blank = np.zeros(codes[0].size, dtype=bool)
+    for part in codes:
+        blank |= part < 0
+        size = max(int(part.max(initial=-1)) + 1, 1)
+        if int(key.max(initial=0)) >= (2**62) // size:  # the product would overflow: renumber
+            key = pd.factorize(pd.MultiIndex.from_arrays([key, part]))[0].astype(np.int64)
+        else:
+            key = key * size + np.maximum(part, 0)
+    key[blank] = -1
+    return key
+
+
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Which rows share their key with another row."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    marked = np.zeros(key.size, dtype=bool)
+    marked[1:] |= same
+    marked[:-1] |= same
+    repeated = np.empty(key.size, dtype=bool)
+    repeated[order] = marked
+    return repeated
 
 
 def _numbered(ids: list[str]) -> bool:
