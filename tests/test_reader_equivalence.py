@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from test_fuzz_loaders import CORRUPTIONS, write_rows
 
 from lfr_analysis import datasets, paths
-from lfr_analysis.datasets import reader
+from lfr_analysis.datasets import csv_scan, reader
 from lfr_analysis.datasets.reader import Column, DataValidationError, Problem
 
 SEED = 20240409
@@ -178,7 +178,7 @@ STRUCTURAL = {
 @pytest.mark.parametrize("dataset", list(datasets.REGISTRY.values()), ids=lambda d: d.file)
 def test_every_real_file_reads_the_same_and_by_the_fast_path(dataset):
     path = paths.data_dir() / dataset.file
-    assert reader._fast_cells(path.read_bytes()) is not None, "the fast path is not taken"
+    assert csv_scan.fast_cells(path.read_bytes()) is not None, "the fast path is not taken"
     assert_same(path, dataset)
 
 
@@ -225,7 +225,7 @@ CSV_ALPHABET = st.sampled_from(list('ab1,"\n\r -é\x00') + ["\r\n", '""', ',"', 
 @given(st.lists(CSV_ALPHABET, min_size=1, max_size=40).map("".join))
 def test_the_fast_path_splits_only_as_the_csv_module_does(text):
     raw = ("h1,h2,h3\n" + text).encode("utf-8")
-    split = reader._fast_cells(raw)
+    split = csv_scan.fast_cells(raw)
     if split is None:
         return
     header, cells = split
@@ -246,7 +246,7 @@ def test_files_the_csv_writer_writes_take_the_fast_path(rows):
     width = len(rows[0]) if rows else 2
     header = [f"c{i}" for i in range(width)]
     raw = write_rows([header, *rows]).encode("utf-8")
-    split = reader._fast_cells(raw)
+    split = csv_scan.fast_cells(raw)
     if any(all(cell == "" for cell in row) for row in rows) and width == 1:
         return
     assert split is not None

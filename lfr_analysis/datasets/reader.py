@@ -23,14 +23,12 @@ gets the same guarantees:
 All problems found are reported together in one :class:`DataValidationError`, each naming
 the file, the line (the header is line 1), the column and the value.
 
-How it stays fast: the bytes are first scanned with numpy (quote positions, separators,
-line ends). When every quote opens or closes a field, no value holds a line break, no line
-ends in a lone carriage return and no line is longer than the :mod:`csv` module's field
-limit, pandas' C parser splits the file exactly as the strict :mod:`csv` reader would, so
-it does the splitting; the field count of every row is then proven from the number of
-separators. Any other file is split by the :mod:`csv` module itself, which names the line
-of every structural problem. Cells are converted once per distinct text of a column, and
-the value rules are vectorised, so the cost grows linearly with the number of rows.
+How it stays fast: :func:`lfr_analysis.datasets.csv_scan.fast_cells` lets pandas' C parser
+split a file once a numpy scan of its bytes has proven that it splits it exactly as the
+strict :mod:`csv` reader would; any other file is split by the :mod:`csv` module itself,
+which names the line of every structural problem. Cells are converted once per distinct
+text of a column, and the value rules are vectorised, so the cost grows linearly with the
+number of rows.
 """
 
 from __future__ import annotations
@@ -49,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from lfr_analysis import paths
+from lfr_analysis.datasets import csv_scan
 
 __all__ = [
     "ChecksumError",
@@ -69,9 +68,6 @@ _FLOAT_PATTERN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT64_RANGE = (-(2**63), 2**63 - 1)
 _MAX_LISTED = 50
-_BOM = b"\xef\xbb\xbf"
-_SCAN_CHUNK = 1 << 22
-_QUOTE, _COMMA, _LF, _CR = (ord(c) for c in '",\n\r')
 
 
 class LfrDataError(ValueError):
@@ -259,124 +255,6 @@ def _strict_cells(
     if not kept:
         cells = [np.empty(0, dtype=object) for _ in range(width)]
     return np.array(lines, dtype=np.int64), cells, problems
-
-
-# -------------------------------------------------------------------- splitting, fast
-
-
-def _scan(raw: bytes, start: int) -> tuple[int, int, int, int, int] | None:
-    """Check that every quote opens or closes a field; count separators and line ends.
-
-    Quotes are taken in file order as opening, closing, opening, ... (a doubled quote
-    inside a quoted field closes and reopens it). The file is split the same way by every
-    CSV parser when each opening quote starts a field (it follows the file's start, a
-    comma, a line end or a closing quote) and each closing quote ends one (a comma, a line
-    end, the file's end or an opening quote follows).
-
-    Returns
-    -------
-    (commas, line_feeds, quoted_commas, quoted_line_feeds, longest_line) or None
-        Counts in the whole file and between quotes, and the longest line in bytes; None
-        when a quote is anywhere else, or a quoted field never closes.
-    """
-    data = np.frombuffer(raw, dtype=np.uint8)
-    size = data.size
-    quotes, commas_before, feeds_before = [], [], []
-    commas = line_feeds = longest = 0
-    last_end = start - 1
-    for offset in range(0, size, _SCAN_CHUNK):
-        part = data[offset : offset + _SCAN_CHUNK]
-        found = np.flatnonzero(part == _QUOTE)
-        separators = np.flatnonzero(part == _COMMA)
-        ends = np.flatnonzero(part == _LF)
-        if found.size:
-            quotes.append(found + offset)
-            commas_before.append(np.searchsorted(separators, found) + commas)
-            feeds_before.append(np.searchsorted(ends, found) + line_feeds)
-        if ends.size:
-            longest = max(longest, int(ends[0] + offset - last_end))
-            longest = max(longest, int(np.diff(ends).max(initial=0)))
-            last_end = int(ends[-1] + offset)
-        commas += separators.size
-        line_feeds += ends.size
-    longest = max(longest, size - 1 - last_end)
-    if not quotes:
-        return commas, line_feeds, 0, 0, longest
-    found = np.concatenate(quotes)
-    if found.size % 2:
-        return None
-    opening, closing = found[0::2], found[1::2]
-    before = data[np.maximum(opening - 1, 0)]
-    after = data[np.minimum(closing + 1, size - 1)]
-    opens_field = (opening == start) | (before == _COMMA) | (before == _LF) | (before == _QUOTE)
-    closes_field = (
-        (closing == size - 1)
-        | (after == _COMMA)
-        | (after == _LF)
-        | (after == _CR)
-        | (after == _QUOTE)
-    )
-    if not (opens_field.all() and closes_field.all()):
-        return None
-    commas_before, feeds_before = np.concatenate(commas_before), np.concatenate(feeds_before)
-    quoted_commas = int((commas_before[1::2] - commas_before[0::2]).sum())
-    quoted_feeds = int((feeds_before[1::2] - feeds_before[0::2]).sum())
-    return commas, line_feeds, quoted_commas, quoted_feeds, longest
-
-
-def _fast_cells(raw: bytes) -> tuple[list[str], list[np.ndarray]] | None:
-    """Split ``raw`` with pandas' C parser when it splits it exactly as :func:`_records`.
-
-    Returns
-    -------
-    (header, cells) or None
-        The header's names and, per column, an object array of the rows' cell texts; None
-        when the bytes hold anything the two parsers could read differently (a stray or
-        unclosed quote, a lone carriage return, a NUL byte, a line break inside a value,
-        a line over the :mod:`csv` field limit, invalid UTF-8, a blank line, a row with
-        too few or too many fields), so that the strict reader reads the file and names
-        every problem.
-    """
-    start = len(_BOM) if raw.startswith(_BOM) else 0
-    if raw.startswith(_BOM, start) or b"\x00" in raw:
-        return None
-    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
-        return None
-    scanned = _scan(raw, start)
-    if scanned is None:
-        return None
-    commas, line_feeds, quoted_commas, quoted_feeds, longest = scanned
-    if quoted_feeds or longest > csv.field_size_limit():
-        return None
-    stream = io.BytesIO(raw)
-    stream.seek(start)
-    try:
-        table = pd.read_csv(
-            stream,
-            header=None,
-            index_col=False,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            encoding="utf-8",
-            encoding_errors="strict",
-        )
-    except Exception:  # noqa: BLE001 - any parser complaint: the strict reader names it
-        return None
-    records, width = table.shape
-    if records == 0 or width < 2:
-        return None
-    cells = [table[column].to_numpy(dtype=object) for column in table.columns]
-    del table
-    # pandas pads a short row with blanks and reads a blank line as a row of blanks, but
-    # raises on a long one: the separators outside quotes prove each row has ``width``.
-    if commas - quoted_commas != records * (width - 1):
-        return None
-    if line_feeds != records - (not raw.endswith(b"\n")):
-        return None
-    header = [str(texts[0]) for texts in cells]
-    return header, [texts[1:] for texts in cells]
 
 
 def _check_header(header: list[str], columns: list[Column], name: str) -> list[Problem]:
@@ -662,7 +540,7 @@ def _relation_problems(frame, name, extra_checks, found: list[Problem]) -> list[
 
 def _validated(raw: bytes, columns, unique, extra_checks, name: str) -> pd.DataFrame:
     """Split, convert and check ``raw``; raise DataValidationError listing every problem."""
-    split = _fast_cells(raw)
+    split = csv_scan.fast_cells(raw)
     if split is None:
         header, rows = _records(_decode(raw, name), name)
     else:
