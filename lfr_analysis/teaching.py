@@ -51,7 +51,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from lfr_analysis.plotting.charts import plot_explorer
+from lfr_analysis.plotting.explorer import plot_explorer
 
 __all__ = [
     "BLANK",

@@ -23,6 +23,8 @@ LAYERS = {
     "lfr_analysis.paths": "base",
     "lfr_analysis.files": "base",
     "lfr_analysis.datasets": "data files",
+    "lfr_analysis.datasets.deployment_checks": "data files",
+    "lfr_analysis.datasets.csv_scan": "data files",
     "lfr_analysis.stats": "statistics",
     "lfr_analysis.data": "analysis",
     "lfr_analysis.rates": "analysis",

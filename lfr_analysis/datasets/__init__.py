@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lfr_analysis import paths
 from lfr_analysis.datasets import (
     arrests_by_offence,
     borough_gazetteer,
@@ -57,6 +58,7 @@ from lfr_analysis.datasets import (
     transcription_check,
 )
 from lfr_analysis.datasets.dataset import Dataset
+from lfr_analysis.datasets.reader import DataValidationError
 
 __all__ = ["REGISTRY", "Dataset", "build_manifest", "cite", "load", "write_manifest"]
 
@@ -127,5 +129,33 @@ def build_manifest(data_folder: Path | None = None) -> dict:
 
 
 def write_manifest(data_folder: Path | None = None) -> Path:
-    """Write ``datapackage.json`` for every registered file; return its path."""
-    return manifest.write_manifest(REGISTRY.values(), data_folder)
+    """Write ``datapackage.json`` for every registered file; return its path.
+
+    The manifest blesses the files as they are, so each is first read by its own loader
+    (every value and relation check, the checksum aside): if any loader refuses its file,
+    nothing is written.
+
+    Raises
+    ------
+    lfr_analysis.datasets.reader.DataValidationError
+        Listing every problem of every refused file (file, line, column, value).
+    ValueError
+        When a data file is declared by no dataset, or twice.
+    """
+    folder = Path(data_folder) if data_folder is not None else paths.data_dir()
+    problems = []
+    for dataset in REGISTRY.values():
+        try:
+            dataset.read(folder / dataset.file, verify_checksum=False)
+        except DataValidationError as err:
+            problems += err.problems
+    if problems:
+        raise DataValidationError(
+            problems,
+            context=(
+                f"{manifest.MANIFEST_NAME} not written: the loaders refuse these files, and "
+                "the manifest would bless them. Correct the files (or restore them with "
+                "git checkout -- data/), then run 'lfr-analysis data manifest' again."
+            ),
+        )
+    return manifest.write_manifest(REGISTRY.values(), folder)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lfr_analysis.datasets import deployment_checks
 from lfr_analysis.datasets.dataset import Dataset
 from lfr_analysis.datasets.reader import Column, Problem
 from lfr_analysis.datasets.sources import FORCE, SOURCE_DOCUMENTS
@@ -403,8 +404,23 @@ COUNT_COLUMNS = tuple(
 )
 
 
+_relation_problems = deployment_checks.checks(QUALITY_FLAGS)
+split_flag_text = deployment_checks.split_flag_text
+
+
 def deployment_problems(frame: pd.DataFrame, file_name: str) -> list[Problem]:
     """Check the relations between columns of a deployments table.
+
+    The relations are vectorised in :mod:`.deployment_checks`: unknown flags; ids that are
+    not plain ASCII; dates after today; deployments repeated (same force, date and
+    location) without numbered ids or citing one source row; true + false != alerts on a
+    row not flagged ``alert_split_inconsistent``; any count of alerts or outcomes above
+    faces seen (false alerts included); confirmed + unconfirmed parts that do not add up to
+    their total; alert counts above alerts unless flagged ``alert_split_inconsistent``;
+    outcomes above alerts unless flagged ``outcomes_exceed_alerts``. On the record's own
+    columns: a date that differs from ``date_as_printed`` only when flagged
+    ``corrected_date``; ``false_alerts_upper_bound`` only on derived rows and never below
+    ``false_alerts``; ``source_sha256`` a SHA-256.
 
     Parameters
     ----------
@@ -416,19 +432,8 @@ def deployment_problems(frame: pd.DataFrame, file_name: str) -> list[Problem]:
     Returns
     -------
     list of Problem
-        Unknown flags; true + false != alerts on a row not flagged
-        ``alert_split_inconsistent``; false alerts above faces seen; confirmed +
-        unconfirmed parts that do not add up to their total; any count above faces seen.
     """
-    problems: list[Problem] = []
-    for line, row in frame.iterrows():
-        flags = split_flag_text(row["quality_flags"])
-        for flag in flags:
-            if flag not in QUALITY_FLAGS:
-                problems.append(
-                    Problem(file_name, line, "quality_flags", flag, "unknown quality flag")
-                )
-        problems.extend(_row_relation_problems(row, line, flags, file_name))
+    problems = _relation_problems(frame, file_name)
     if "date_as_printed" in frame.columns:
         problems.extend(_record_column_problems(frame, file_name))
     return problems
@@ -481,54 +486,6 @@ def _record_column_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
         for line, value in frame["source_sha256"].items()
         if isinstance(value, str) and not _SHA256.fullmatch(value)
     ]
-    return problems
-
-
-def split_flag_text(text) -> list[str]:
-    """Return the flags in one ``quality_flags`` cell (empty list when blank)."""
-    if not isinstance(text, str) or text == "":
-        return []
-    return text.split(";")
-
-
-def _known(*values) -> bool:
-    return all(not pd.isna(v) for v in values)
-
-
-def _row_relation_problems(row, line: int, flags: list[str], name: str) -> list[Problem]:
-    problems = []
-    alerts, true, false = row["alerts"], row["true_alerts"], row["false_alerts"]
-    if _known(alerts, true, false) and true + false != alerts:
-        if "alert_split_inconsistent" not in flags:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "alerts",
-                    alerts,
-                    f"true_alerts {true} + false_alerts {false} != alerts {alerts}, and the "
-                    "row is not flagged alert_split_inconsistent",
-                )
-            )
-    faces = row["faces_seen"]
-    if _known(false, faces) and false > faces:
-        problems.append(
-            Problem(
-                name, line, "false_alerts", false, f"more false alerts than faces seen ({faces})"
-            )
-        )
-    for stem in ("true_alerts", "false_alerts"):
-        parts = row[f"{stem}_confirmed"], row[f"{stem}_unconfirmed"]
-        if _known(row[stem], *parts) and parts[0] + parts[1] != row[stem]:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    stem,
-                    row[stem],
-                    f"{stem}_confirmed {parts[0]} + {stem}_unconfirmed {parts[1]} != {stem}",
-                )
-            )
     return problems
 
 

@@ -453,7 +453,8 @@ def parse_derived(text) -> tuple[str, str] | None:
 def _check_figures(frame: pd.DataFrame, name: str) -> list[Problem]:
     problems = []
     references = frame.drop_duplicates("figure_id").set_index("figure_id")[["value", "unit"]]
-    for line, row in frame.iterrows():
+    # one row as a plain dict (the rules parse each printed value, so they go row by row)
+    for line, row in zip(frame.index, frame.to_dict("records"), strict=True):
         problems.extend(_check_figure_row(line, row, references, name))
     return problems
 

@@ -17,22 +17,17 @@ prediction, ``muted`` for context. No chart touches the style: apply it once wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from lfr_analysis.plotting.style import COLOURS, PALETTE
-from lfr_analysis.stats import baserates, checks
 
 __all__ = [
-    "PREVALENCE_GRID",
+    "axes_for",
     "plot_count_panels",
     "plot_counts",
     "plot_cumulative_oe",
-    "plot_explorer",
-    "plot_explorer_overview",
     "plot_forest",
     "plot_funnel",
     "plot_monthly_activity",
@@ -42,12 +37,23 @@ __all__ = [
     "plot_zero_event_bounds",
 ]
 
-#: Prevalences on the explorer charts' horizontal axis (1 in a million to 1 in 100).
-PREVALENCE_GRID = np.logspace(-6, -2, 161)
 
+def axes_for(ax, panels: int = 1, *, figsize=None, sharex=False, horizontal=False):
+    """Return ``ax``, or new Axes (one, or an array of ``panels``) on a new figure.
 
-def _axes(ax, panels: int = 1, *, figsize=None, sharex=False, horizontal=False):
-    """Return ``ax``, or new Axes (one, or an array of ``panels``) on a new figure."""
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes or sequence of Axes or None
+        Where the chart draws; None makes a new figure.
+    panels : int
+        Number of panels the chart draws (``ax`` must hold that many).
+    figsize, sharex, horizontal
+        Size, shared x axis and side-by-side layout of a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray of Axes
+    """
     if ax is not None:
         if panels > 1 and len(np.atleast_1d(ax)) != panels:
             raise ValueError(f"ax: this chart draws {panels} panels; give {panels} Axes")
@@ -90,7 +96,7 @@ def plot_monthly_activity(activity: pd.DataFrame, *, ax=None):
         ("faces_seen", "Faces seen per month (Met estimate)"),
         ("alerts", "Alerts per month"),
     ]
-    axes = _axes(ax, len(panels), figsize=(9, 7.5), sharex=True)
+    axes = axes_for(ax, len(panels), figsize=(9, 7.5), sharex=True)
     for ax, (column, title) in zip(axes, panels, strict=True):
         bottom = pd.Series(0.0, index=months)
         for source in ("primary", "secondary"):
@@ -124,7 +130,7 @@ def plot_settings(deployments: pd.DataFrame, *, ax=None):
     frame = deployments[deployments["source_type"] == "primary"]
     flags = frame["quality_flags"].fillna("")
     odd = flags.str.contains("watchlist_size_outlier|date_out_of_sequence")
-    top, bottom = axes = _axes(ax, 2, figsize=(9, 6), sharex=True)
+    top, bottom = axes = axes_for(ax, 2, figsize=(9, 6), sharex=True)
     top.plot(frame["date"], frame["watchlist_size"], ".", color=COLOURS["primary"])
     top.plot(
         frame.loc[odd, "date"],
@@ -196,7 +202,7 @@ def plot_forest(
         level and the interval method.
     """
     _require_columns(table, [label, "rate", "lower", "upper", "false_alerts", "per", "method"])
-    ax = _axes(ax, figsize=(7.0, 0.45 * len(table) + 1.2))
+    ax = axes_for(ax, figsize=(7.0, 0.45 * len(table) + 1.2))
     color = color or COLOURS["primary"]
     y = np.arange(len(table))[::-1]
     rate = table["rate"].to_numpy(dtype=float) * scale
@@ -267,7 +273,7 @@ def plot_rates_pair(per_face: pd.DataFrame, per_alert: pd.DataFrame, label: str,
     if set(per_face["per"]) != {"face"} or set(per_alert["per"]) != {"alert"}:
         raise ValueError("per_face must be a per='face' table and per_alert a per='alert' one")
     rows = max(len(per_face), len(per_alert))
-    axes = _axes(ax, 2, figsize=(10, 0.45 * rows + 1.8), horizontal=True)
+    axes = axes_for(ax, 2, figsize=(10, 0.45 * rows + 1.8), horizontal=True)
     for axis, table, scale, colour, title in (
         (axes[0], per_face, 1e6, COLOURS["primary"], "Per face seen"),
         (axes[1], per_alert, 100.0, COLOURS["secondary"], "Per alert"),
@@ -311,7 +317,7 @@ def plot_zero_event_bounds(bounds, pooled: pd.Series, *, ax=None, bins: int = 30
     for name in ("one_in", "one_in_lower", "one_in_upper"):
         if name not in pooled.index:
             raise ValueError(f"pooled has no field {name!r}: give a row of false_alert_rates")
-    ax = _axes(ax, figsize=(7, 3.6))
+    ax = axes_for(ax, figsize=(7, 3.6))
     low, high = min(50.0, values.min() / 1.1), max(50_000.0, values.max() * 1.1)
     ax.hist(values, bins=np.geomspace(low, high, bins + 1), color=COLOURS["muted"])
     ax.set_xscale("log")
@@ -360,7 +366,7 @@ def plot_funnel(
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_for(ax)
     styles = {0.025: ("95%", "-"), 0.975: (None, "-"), 0.001: ("99.8%", "--"), 0.999: (None, "--")}
     for prob, curve in limits.groupby("prob"):
         label, line = styles.get(prob, (f"q={prob:g}", ":"))
@@ -415,7 +421,7 @@ def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_for(ax)
     ax.fill_between(
         cumulative[x],
         cumulative["expected_lower"],
@@ -504,7 +510,7 @@ def plot_counts(
     ):
         raise TypeError(f"mark must be a (value, label) pair, got {mark!r}")
     data = table.sort_values(value).reset_index(drop=True)
-    ax = _axes(ax, figsize=(7, 0.35 * len(data) + 1.6))
+    ax = axes_for(ax, figsize=(7, 0.35 * len(data) + 1.6))
     color = color or COLOURS["primary"]
     ys = np.arange(len(data))
     est = data[value].to_numpy(dtype=float)
@@ -586,7 +592,7 @@ def plot_count_panels(panels, *, note: str = "", ax=None):
         )  # fmt: skip
         axes = np.atleast_1d(axes)
     else:
-        axes = _axes(ax, len(panels))
+        axes = axes_for(ax, len(panels))
     for number, (axis, panel) in enumerate(zip(axes, panels, strict=True)):
         table, label = panel[0], panel[1]
         last = number == len(panels) - 1
@@ -620,7 +626,7 @@ def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None, note: str = "")
     needed = [x, "per_deployment", "per_deployment_lower", "per_deployment_upper",
               "per_1000_alerts", "per_1000_alerts_lower", "per_1000_alerts_upper"]  # fmt: skip
     _require_columns(table, needed)
-    axes = _axes(ax, 2, figsize=(10, 4), horizontal=True)
+    axes = axes_for(ax, 2, figsize=(10, 4), horizontal=True)
     positions = np.arange(len(table))
     conf = table["conf"].iloc[0] if "conf" in table.columns and len(table) else 0.95
     for axis, column, label in (
@@ -644,163 +650,4 @@ def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None, note: str = "")
     axes[0].legend(loc="upper left", fontsize="small")
     if note:  # under both panels, inside the figure's layout
         axes[0].figure.supxlabel(note, x=0.01, ha="left", fontsize="x-small")
-    return axes
-
-
-# --------------------------------------------------------------------- teaching
-# The explorer's charts use no mathtext: matplotlib's mathtext parser is one shared,
-# stateful object, and the explorer may draw from a kernel thread other than the one
-# running cells. Log axes get plain labels ("1 in 1,000", "0.01"), and "$" in a label is
-# escaped so that it is printed, not parsed.
-
-
-def _precision_curve(false_match_rate, watchlist_size, tpir) -> np.ndarray:
-    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size, scaling="exact")
-    return baserates.precision(PREVALENCE_GRID, tpir, fpir)
-
-
-def _plain(text) -> str:
-    """``text`` with every ``$`` escaped, so matplotlib prints it rather than parsing it."""
-    return str(text).replace("\\$", "$").replace("$", "\\$")
-
-
-def _plain_log_ticks(ax, axis: str, decades, labels) -> None:
-    """Label a log ``axis`` ("x" or "y") at ``decades`` with plain ``labels``, minors blank."""
-    decades = np.asarray(decades, dtype=float)
-    minor = np.concatenate([decade * np.arange(2, 10) for decade in decades[:-1]])
-    setter = ax.set_xticks if axis == "x" else ax.set_yticks
-    setter(decades, labels=list(labels))
-    setter(minor, labels=[""] * len(minor), minor=True)
-
-
-def _prevalence_ticks(ax) -> None:
-    """Label the prevalence axis 1 in 1,000,000 ... 1 in 100 (plain text, no mathtext)."""
-    decades = np.logspace(-6, -2, 5)
-    _plain_log_ticks(ax, "x", decades, [f"1 in\n{1 / decade:,.0f}" for decade in decades])
-    ax.set_xlim(PREVALENCE_GRID[0], PREVALENCE_GRID[-1])
-
-
-def plot_explorer(
-    *, faces_seen, prevalence, watchlist_size, false_match_rate, tpir, label="", ax=None
-):
-    """Draw what an alert means for one deployment under the given (assumed) rates.
-
-    Left: expected true and false alerts in the deployment. Right: the share of alerts
-    that are true across prevalences from 1 in a million to 1 in 100, with the chosen
-    prevalence marked. Every label is plain text (no mathtext, ``$`` printed as is), so
-    the chart can be drawn from any thread of a kernel.
-
-    Parameters
-    ----------
-    faces_seen : int
-        Faces seen in the deployment.
-    prevalence : float
-        Share of faces that belong to watchlisted people (an assumption).
-    watchlist_size : int
-        Entries on the watchlist.
-    false_match_rate : float
-        Per-comparison false-match rate at the chosen threshold.
-    tpir : float
-        True-positive identification rate (an assumption unless published).
-    label : str, optional
-        Name of the setting, shown in the title (e.g. ``"threshold 0.60"``).
-    ax : sequence of two matplotlib.axes.Axes, optional
-        Where to draw the two panels (default: a new figure).
-
-    Returns
-    -------
-    numpy.ndarray of matplotlib.axes.Axes
-        The alert-count panel and the share-true panel.
-    """
-    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size, scaling="exact")
-    expected = baserates.expected_alerts(faces_seen, prevalence, tpir, fpir).iloc[0]
-    share_true = baserates.precision(prevalence, tpir, fpir)
-    left, right = axes = _axes(ax, 2, figsize=(9, 3.6), horizontal=True)
-    left.bar(
-        ["true alerts", "false alerts"],
-        [expected["true_alerts"], expected["false_alerts"]],
-        color=[COLOURS["primary"], COLOURS["secondary"]],
-    )
-    left.set_ylabel("expected alerts in the deployment")
-    left.set_title(f"{int(faces_seen):,} faces, watchlist {int(watchlist_size):,}")
-    right.semilogx(
-        PREVALENCE_GRID,
-        _precision_curve(false_match_rate, watchlist_size, tpir),
-        color=COLOURS["primary"],
-    )
-    right.plot([prevalence], [share_true], "o", color=COLOURS["secondary"])
-    _prevalence_ticks(right)
-    right.set_ylim(0, 1)
-    right.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
-    right.set_ylabel("share of alerts that are true")
-    right.set_title(f"false alert 1 in {1 / fpir:,.0f} faces; share true {share_true:.0%}")
-    if label:
-        left.figure.suptitle(_plain(label))
-    return axes
-
-
-def plot_explorer_overview(
-    settings: Mapping[str, float], *, watchlist_sizes, faces_seen, tpir, prevalence=None, ax=None
-):
-    """Static summary of the explorer: every setting and watchlist size at once.
-
-    Left: share of alerts that are true against prevalence, one curve per setting and
-    watchlist size. Right: expected false alerts in a deployment of ``faces_seen`` faces
-    against watchlist size, one line per setting. Labels are plain text, as in
-    :func:`plot_explorer`.
-
-    Parameters
-    ----------
-    settings : mapping of str to float
-        Setting name (e.g. ``"threshold 0.60 (NPL 2023)"``) to per-comparison false-match rate.
-    watchlist_sizes : sequence of int
-        Watchlist sizes drawn as separate curves on the left.
-    faces_seen : int
-        Faces seen in the deployment.
-    tpir : float
-        True-positive identification rate used for every setting (an assumption).
-    prevalence : float, optional
-        A prevalence to mark with a vertical line on the left.
-    ax : sequence of two matplotlib.axes.Axes, optional
-        Where to draw the two panels (default: a new figure).
-
-    Returns
-    -------
-    numpy.ndarray of matplotlib.axes.Axes
-        The share-true panel and the false-alert panel.
-    """
-    if not settings:
-        raise ValueError("settings is empty: give at least one name -> false_match_rate")
-    sizes = np.atleast_1d(checks.count(watchlist_sizes, "watchlist_sizes", minimum=1))
-    left, right = axes = _axes(ax, 2, figsize=(10, 4), horizontal=True)
-    styles = ["-", "--", ":", "-."]
-    span = np.linspace(max(1, sizes.min() // 2), sizes.max() * 1.25, 100).round()
-    lowest, highest = np.inf, 0.0
-    for number, (name, fmr) in enumerate(settings.items()):
-        colour = PALETTE[number % len(PALETTE)]
-        for size, style in zip(sizes, styles * len(sizes), strict=False):
-            curve = _precision_curve(fmr, size, tpir)
-            left.semilogx(
-                PREVALENCE_GRID, curve, style, color=colour, label=_plain(f"{name}, W={size:,}")
-            )
-        fpir = baserates.fpir_from_false_match_rate(fmr, span, scaling="exact")
-        false_alerts = faces_seen * np.asarray(fpir)
-        lowest, highest = min(lowest, false_alerts.min()), max(highest, false_alerts.max())
-        right.plot(span, false_alerts, color=colour, label=_plain(name))
-    if prevalence is not None:
-        left.axvline(prevalence, color=COLOURS["muted"], linewidth=0.8)
-    _prevalence_ticks(left)
-    left.set_ylim(0, 1)
-    left.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
-    left.set_ylabel("share of alerts that are true")
-    left.legend(fontsize="small", loc="lower right")
-    right.set_yscale("log")
-    decades = 10.0 ** np.arange(np.floor(np.log10(lowest)), np.ceil(np.log10(highest)) + 1)
-    _plain_log_ticks(right, "y", decades, [f"{decade:,g}" for decade in decades])
-    right.set_ylim(decades[0], decades[-1])
-    right.locator_params(axis="x", nbins=5)
-    right.xaxis.set_major_formatter("{x:,.0f}")
-    right.set_xlabel("watchlist size (entries)")
-    right.set_ylabel(f"expected false alerts in {int(faces_seen):,} faces")
-    right.legend(fontsize="small")
     return axes
