@@ -375,7 +375,7 @@ def per_face_vs_per_alert(faces_seen, alerts, false_alerts, *, conf: float = 0.9
             "lower": lower,
             "upper": upper,
             "one_in": one_in,
-            "method": "Clopper-Pearson",
+            "method": limits["method"].to_numpy(),
             "conf": conf,
         },
         index=pd.Index(["per face seen", "per alert"], name="rate"),
