@@ -1,23 +1,32 @@
-"""Notebooks 02-04 keep the short-cell frame of issue 12 and the verdict rules of issue 13.
+"""Notebooks that draw only through the package's charts; notebook 03's verdict rules (issue 13).
 
-Read from the committed source (no execution here; ``make test`` runs every notebook):
-one setup call, a median of at most six code lines per cell, no selection list of more than
-five column names, charts through the plotting functions (no hand-drawn ``set_title`` or
-``subplots``), every assertion with a message, and in notebook 03 a tipping point named in
-each verdict.
+Read from the committed source (no execution here; ``make test`` runs every notebook). The
+frame every notebook keeps (one setup call, short cells, no long selection lists, assertions
+with messages) is checked in ``test_notebook_frame.py``. Here: the notebooks listed draw their
+charts only through ``lfr_analysis.plotting`` (no hand-drawn ``set_title``, ``subplots``,
+``hist`` ...; titles and labels through ``plotting.decorate``), and each verdict of notebook 03
+names its tipping point and takes its evidence from the window of the figure it qualifies.
+Notebooks 05 and 06 still draw two charts each by hand and are not listed until the package
+offers those charts.
 """
 
 from __future__ import annotations
 
 import ast
-import statistics
 
 import nbformat
 import pytest
 
 from lfr_analysis import data, paths
 
-NOTEBOOKS = ["02_false_alert_rates", "03_outcomes_vs_predictions", "04_arrests_by_offence"]
+CHARTS_THROUGH_THE_PACKAGE = [
+    "01_deployments",
+    "02_false_alert_rates",
+    "03_outcomes_vs_predictions",
+    "04_arrests_by_offence",
+    "07_where_lfr_goes",
+]
+HAND_DRAWN = {"set_title", "set_xlabel", "set_ylabel", "subplots", "hist", "errorbar", "axvline"}
 
 
 def code_cells(name: str) -> list[str]:
@@ -30,35 +39,13 @@ def markdown(name: str) -> str:
     return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_one_setup_call_and_short_cells(name):
-    cells = code_cells(name)
-    assert "notebook.setup(" in cells[0] and "use_style" not in cells[0]
-    assert sum("notebook.setup(" in cell for cell in cells) == 1
-    lines = [len([line for line in cell.splitlines() if line.strip()]) for cell in cells]
-    assert statistics.median(lines) <= 6, lines
-
-
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_no_long_selection_lists_and_no_hand_drawn_charts(name):
-    for cell in code_cells(name):
-        tree = ast.parse(cell)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.List):
-                names = [e for e in node.slice.elts if isinstance(e, ast.Constant)]
-                assert len(names) <= 5, f"selection of {len(names)} columns in:\n{cell}"
-            if isinstance(node, ast.Attribute):
-                assert node.attr not in {"set_title", "set_xlabel", "set_ylabel", "subplots",
-                                         "hist", "errorbar", "axvline"}, cell  # fmt: skip
-        assert "matplotlib" not in cell
-
-
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_every_assertion_says_what_it_checks(name):
+@pytest.mark.parametrize("name", CHARTS_THROUGH_THE_PACKAGE)
+def test_no_hand_drawn_charts(name):
     for cell in code_cells(name):
         for node in ast.walk(ast.parse(cell)):
-            if isinstance(node, ast.Assert):
-                assert node.msg is not None, ast.unparse(node)
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in HAND_DRAWN, f"{name}: .{node.attr} in\n{cell}"
+        assert "matplotlib" not in cell, f"{name}: matplotlib imported in\n{cell}"
 
 
 def test_each_verdict_of_notebook_03_names_its_tipping_point():
