@@ -226,7 +226,7 @@ def test_status_close_names_the_gap_and_no_reading(deployments):
     assert row["reading"] == ""
     assert row["verdict"] == (
         "Close: the record gives 18 arrests from 1 Jan 2024 to 31 Mar 2024 (5 deployments, 2 "
-        'of them transcribed by a third party), 2.6% from the published "19"; no declared '
+        'of them transcribed (secondary)), 2.6% from the published "19"; no declared '
         "reading gives it."
     )
 
@@ -327,7 +327,7 @@ def test_own_arithmetic_not_the_records_disagrees_with_record(deployments):
     assert row["verdict"] == (
         '"7.14%" is the source\'s own 3 / 42 (src-false / src-alerts), but the record gives '
         "4.76% false alerts per alert (2 in 42) from 1 Jan 2024 to 31 Mar 2024 (5 deployments, "
-        "2 of them transcribed by a third party): the gap is in the counts (false alerts 3 v 2, "
+        "2 of them transcribed (secondary)): the gap is in the counts (false alerts 3 v 2, "
         "alerts 42 v 42, source v record), not in the arithmetic."
     )
     # the same rate reproduced by the record is simply reproduced
@@ -357,7 +357,7 @@ def test_a_declared_reading_that_gives_the_figure_is_named(deployments):
     assert row["nearest_value"] == 3
     assert row["verdict"] == (
         "Not as stated: the record gives 4 deployments from 1 Jan 2024 to 1 Mar 2024 (1 "
-        "transcribed by a third party); read last day left out, it gives 3 deployments from 1 "
+        "transcribed (secondary)); read last day left out, it gives 3 deployments from 1 "
         'Jan 2024 to 29 Feb 2024, as published ("3").'
     )
 
@@ -811,3 +811,19 @@ def test_notebook_05_asserts_carry_messages_and_print_no_folder():
     # the build folder's name changes with LFR_BUILD_DIR: the page prints the file name only
     assert "build_dir" not in code and "print(path)" not in code and "relative_to" not in code
     assert code.count("notebook.setup(") == 1
+
+
+def test_secondary_rows_are_called_transcribed_not_all_third_party(deployments):
+    # Secondary rows are either printed cells of a stored copy of a Met PDF
+    # (transcribed_pdf_cells) or a third-party transcription: the wording names neither alone.
+    arrests = figure(metric="arrests", unit="arrests", value_as_published="19", value=19.0)
+    row = claims.assess(arrests, deployments)
+    count = figure(value_as_published="3", value=3.0)
+    text = " ".join(
+        [row["verdict"], row["reason"], claims.assess(count, deployments)["verdict"]]
+        + [claims.working(arrests["figure_id"], pd.DataFrame([arrests]), deployments)]
+    )
+    assert "2 of them transcribed (secondary)" in row["verdict"]
+    assert "2 of them transcribed (secondary)" in row["reason"]
+    assert "transcribed (secondary)" in text.split("recomputation (as stated)")[-1]
+    assert "third party" not in text, text

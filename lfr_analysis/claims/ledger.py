@@ -269,7 +269,7 @@ def _status(figure, deployments, figures, work) -> tuple[str, list[str]]:
     result = stated.result
     reasons = [_plural(result.rows, "deployment") + " in the window"]
     if result.secondary_rows:
-        reasons.append(f"{result.secondary_rows} of them transcribed by a third party")
+        reasons.append(f"{result.secondary_rows} of them transcribed (secondary)")
     if result.rows_missing:
         reasons.append(
             _plural(result.rows_missing, "row")

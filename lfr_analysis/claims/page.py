@@ -219,7 +219,7 @@ def _recomputation(figure: dict, row: dict, work: dict, wrap) -> list[str]:
     lines += wrap(result.recipe.describe())
     lines += wrap(
         f"{result.rows} deployments in the window ({result.primary_rows} from the Met's PDFs, "
-        f"{result.secondary_rows} transcribed by a third party); the count is blank in "
+        f"{result.secondary_rows} transcribed (secondary)); the count is blank in "
         f"{result.rows_missing}"
     )
     if result.denominator is not None:

@@ -119,13 +119,9 @@ def _what(result, unit: str) -> str:
         noun = _SINGULAR[metric]
     rows = f"{result.rows:,} deployment{'s' if result.rows != 1 else ''}"
     if result.secondary_rows:
-        rows += f", {result.secondary_rows:,} of them transcribed by a third party"
+        rows += f", {result.secondary_rows:,} of them transcribed (secondary)"
     if metric == "deployments":
-        rows = (
-            f"{result.secondary_rows:,} transcribed by a third party"
-            if result.secondary_rows
-            else ""
-        )
+        rows = f"{result.secondary_rows:,} transcribed (secondary)" if result.secondary_rows else ""
     where = _filter_words(recipe.filters)
     if metric in RATE_METRICS and result.denominator:
         with np.errstate(divide="ignore"):

@@ -2,13 +2,15 @@
 
 :mod:`lfr_analysis.plotting.style` applies the house style (:func:`use_style`), labels a
 chart (:func:`decorate`) and saves figures (:func:`savefig`);
-:mod:`lfr_analysis.plotting.charts` holds the analysis charts,
-:mod:`~lfr_analysis.plotting.maps` the maps and :mod:`~lfr_analysis.plotting.explorer` the
-teaching explorer's charts. All are available here:
+:mod:`lfr_analysis.plotting.charts` holds the analysis charts (and :func:`axes_for`, which
+gives a chart its Axes), :mod:`~lfr_analysis.plotting.ledger_charts` the claims ledger's
+charts, :mod:`~lfr_analysis.plotting.maps` the maps and
+:mod:`~lfr_analysis.plotting.explorer` the teaching charts. All are available here:
 ``from lfr_analysis import plotting; plotting.plot_forest(...)``.
 """
 
 from lfr_analysis.plotting.charts import (
+    axes_for,
     plot_count_panels,
     plot_counts,
     plot_cumulative_oe,
@@ -20,7 +22,14 @@ from lfr_analysis.plotting.charts import (
     plot_yield,
     plot_zero_event_bounds,
 )
-from lfr_analysis.plotting.explorer import PREVALENCE_GRID, plot_explorer, plot_explorer_overview
+from lfr_analysis.plotting.explorer import (
+    PREVALENCE_GRID,
+    plot_explorer,
+    plot_explorer_overview,
+    plot_replays,
+    plot_setting_bars,
+)
+from lfr_analysis.plotting.ledger_charts import plot_recomputed_ratios, plot_running_total
 from lfr_analysis.plotting.maps import SEQUENTIAL, plot_borough_rates, plot_tile_map
 from lfr_analysis.plotting.style import (
     COLOURS,
@@ -37,6 +46,7 @@ __all__ = [
     "PALETTE",
     "PREVALENCE_GRID",
     "SEQUENTIAL",
+    "axes_for",
     "decorate",
     "figure_of",
     "plot_count_panels",
@@ -49,6 +59,10 @@ __all__ = [
     "plot_funnel",
     "plot_monthly_activity",
     "plot_rates_pair",
+    "plot_recomputed_ratios",
+    "plot_replays",
+    "plot_running_total",
+    "plot_setting_bars",
     "plot_settings",
     "plot_yield",
     "plot_zero_event_bounds",

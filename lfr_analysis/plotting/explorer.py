@@ -1,9 +1,11 @@
-"""The teaching explorer's charts: what an alert means under assumed rates.
+"""The teaching charts: what an alert means under assumed rates.
 
 :func:`plot_explorer` draws one setting (expected true and false alerts, and the share of
 alerts that are true across prevalences); :func:`plot_explorer_overview` draws every
-setting and watchlist size at once, for a page without a kernel. Same signature and
-palette as :mod:`lfr_analysis.plotting.charts`.
+setting and watchlist size at once, for a page without a kernel; :func:`plot_replays`
+draws replays of the record against its own totals and :func:`plot_setting_bars` one
+deployment under several settings and watchlist sizes. Same signature and palette as
+:mod:`lfr_analysis.plotting.charts`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
 
 from lfr_analysis.plotting.charts import axes_for
 from lfr_analysis.plotting.style import COLOURS, PALETTE
 from lfr_analysis.stats import baserates, checks
 
-__all__ = ["PREVALENCE_GRID", "plot_explorer", "plot_explorer_overview"]
+__all__ = [
+    "PREVALENCE_GRID",
+    "plot_explorer",
+    "plot_explorer_overview",
+    "plot_replays",
+    "plot_setting_bars",
+]
 
 #: Prevalences on the explorer charts' horizontal axis (1 in a million to 1 in 100).
 PREVALENCE_GRID = np.logspace(-6, -2, 161)
@@ -177,4 +187,137 @@ def plot_explorer_overview(
     right.set_xlabel("watchlist size (entries)")
     right.set_ylabel(f"expected false alerts in {int(faces_seen):,} faces")
     right.legend(fontsize="small")
+    return axes
+
+
+# --------------------------------------------------------------------- replays and settings
+
+
+def _colour(number: int) -> str:
+    return PALETTE[number % len(PALETTE)]
+
+
+def plot_replays(replays: Mapping[str, pd.DataFrame], observed, *, n_deployments=None, ax=None):
+    """Histograms of replayed totals, one per setting, with the record's own totals marked.
+
+    Left: total false alerts per replay (a linear axis to 20, logarithmic above, so that a
+    few false alerts and thousands share one panel). Right: the share of alerts that are
+    false per replay (replays without any alert are left out). A dashed line marks the
+    observed value on each.
+
+    Parameters
+    ----------
+    replays : mapping of str to pandas.DataFrame
+        Setting name to :func:`lfr_analysis.stats.simulate.replicate_totals` (columns
+        ``false_alerts`` and ``false_alert_share``, one row per replay).
+    observed : mapping
+        The record's own totals: ``false_alerts`` (a count) and ``false_alert_share``
+        (a share in [0, 1]), e.g. ``{"false_alerts": 8, "false_alert_share": 0.004}``.
+    n_deployments : int, optional
+        Deployments in each replay, named in the axis label.
+    ax : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the two panels (default: a new figure).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The false-alert panel and the share panel.
+    """
+    if not isinstance(replays, Mapping) or not replays:
+        raise ValueError("replays: give a non-empty mapping of setting name -> replicate_totals")
+    for name, totals in replays.items():
+        if not isinstance(totals, pd.DataFrame):
+            raise TypeError(f"replays[{name!r}] must be a DataFrame, got {type(totals).__name__}")
+        missing = {"false_alerts", "false_alert_share"} - set(totals.columns)
+        if missing or totals.empty:
+            raise ValueError(f"replays[{name!r}]: give replicate_totals output (no {missing})")
+    if not isinstance(observed, Mapping):
+        raise TypeError(f"observed must be a mapping, got {type(observed).__name__}")
+    observed_count = checks.count(observed.get("false_alerts"), "observed['false_alerts']")
+    observed_share = checks.probability(
+        observed.get("false_alert_share"), "observed['false_alert_share']"
+    )
+    if n_deployments is not None:
+        n_deployments = checks.count(n_deployments, "n_deployments", minimum=1)
+    sizes = {len(totals) for totals in replays.values()}
+    left, right = axes = axes_for(ax, 2, figsize=(10, 4), horizontal=True)
+    largest = max(max(totals["false_alerts"].max() for totals in replays.values()), 20)
+    edges = np.concatenate([np.arange(-0.5, 20), np.geomspace(20.5, 1.1 * largest, 40)])
+    for number, (name, totals) in enumerate(replays.items()):
+        colour, label = _colour(number), _plain(name)
+        left.hist(totals["false_alerts"], bins=edges, color=colour, alpha=0.8, label=label)
+        shares = totals["false_alert_share"].dropna()
+        right.hist(shares, bins=40, color=colour, alpha=0.8, label=label)
+    left.axvline(observed_count, color="black", linestyle="--", label="observed")
+    right.axvline(observed_share, color="black", linestyle="--", label="observed")
+    left.set_xscale("symlog", linthresh=20, linscale=1)
+    left.set_xlim(-0.5, 1.1 * largest)
+    where = f"the {int(n_deployments):,} deployments" if n_deployments else "a replay"
+    left.set_xlabel(f"total false alerts in {where}")
+    right.set_xlabel("share of alerts that are false")
+    replayed = f"replays (of {sizes.pop():,})" if len(sizes) == 1 else "replays"
+    for axis in axes:
+        axis.set_ylabel(replayed)
+    left.legend(fontsize="small")
+    return axes
+
+
+def plot_setting_bars(scenarios: pd.DataFrame, *, faces_seen=None, ax=None):
+    """Bars for one deployment under each setting and watchlist size.
+
+    Left: expected false alerts (log scale). Right: the exact chance of at least one false
+    alert. One bar per row of ``scenarios``, in its order, labelled by watchlist size and
+    coloured by setting (named in the legend).
+
+    Parameters
+    ----------
+    scenarios : pandas.DataFrame
+        :func:`lfr_analysis.stats.simulate.compare_settings` (columns ``setting``,
+        ``watchlist_size``, ``expected_false_alerts`` and ``p_any_false_alert``).
+    faces_seen : int, optional
+        Faces seen in the deployment, named in the axis label.
+    ax : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the two panels (default: a new figure).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The expected-false-alert panel and the chance panel.
+    """
+    if not isinstance(scenarios, pd.DataFrame):
+        raise TypeError(f"scenarios must be a pandas DataFrame, got {type(scenarios).__name__}")
+    needed = ["setting", "watchlist_size", "expected_false_alerts", "p_any_false_alert"]
+    missing = [name for name in needed if name not in scenarios.columns]
+    if missing or scenarios.empty:
+        raise ValueError(f"scenarios: give compare_settings output (missing column(s) {missing})")
+    expected = scenarios["expected_false_alerts"].to_numpy(dtype=float)
+    if not (np.isfinite(expected) & (expected > 0)).all():
+        row = int(np.flatnonzero(~(np.isfinite(expected) & (expected > 0)))[0])
+        raise ValueError(
+            f"scenarios: expected_false_alerts at row {row} is {expected[row]!r}; "
+            "a log axis needs a value above 0"
+        )
+    chance = checks.probability(scenarios["p_any_false_alert"], "scenarios['p_any_false_alert']")
+    if faces_seen is not None:
+        faces_seen = checks.count(faces_seen, "faces_seen", minimum=1)
+    settings = list(dict.fromkeys(scenarios["setting"]))
+    colours = [_colour(settings.index(name)) for name in scenarios["setting"]]
+    sizes = checks.count(scenarios["watchlist_size"], "scenarios['watchlist_size']", minimum=1)
+    x = np.arange(len(scenarios))
+    labels = [f"W = {int(size):,}" for size in np.atleast_1d(sizes)]
+    left, right = axes = axes_for(ax, 2, figsize=(10, 4), horizontal=True)
+    for axis, values in ((left, expected), (right, np.asarray(chance, dtype=float))):
+        axis.bar(x, values, color=colours)
+        axis.set_xticks(x, labels)
+        axis.set_xlabel("watchlist size W")
+    handles = [
+        Patch(color=_colour(number), label=_plain(name)) for number, name in enumerate(settings)
+    ]
+    left.legend(handles=handles, fontsize="small", loc="upper left")
+    left.set_yscale("log")
+    left.set_ylim(top=expected.max() * 10)  # room for the legend above the tallest bar
+    per = f"in {int(faces_seen):,} faces" if faces_seen is not None else "per deployment"
+    left.set_ylabel(f"expected false alerts {per}")
+    right.set_ylim(0, 1)
+    right.set_ylabel("chance of at least one false alert")
     return axes
