@@ -24,8 +24,8 @@ metric and period, never by its value (:data:`READINGS`, in this order):
     A period stated in whole months, with the month after its stated end included
     ("September 2024 to September 2025" read as thirteen months).
 ``primary_rows``
-    The stated period over the rows the Met published itself (``source_type ==
-    "primary"``), without third-party transcriptions.
+    The stated period over the rows read here from the Met's own PDFs (``source_type ==
+    "primary"``), without transcribed (secondary) rows.
 ``as_printed``
     The stated period with dates and counts as the Met printed them, before the record's
     cited corrections (columns ``<name>_as_printed`` of the deployment table, such as
@@ -96,8 +96,8 @@ READINGS: dict[str, tuple[str, str]] = {
     ),
     "primary_rows": (
         "the Met's own rows only",
-        "the stated period over the rows the Met published itself, without third-party "
-        "transcriptions",
+        "the stated period over the rows read from the Met's own PDFs, without transcribed "
+        "(secondary) rows",
     ),
     "as_printed": (
         "as printed, before corrections",
