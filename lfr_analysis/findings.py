@@ -1,0 +1,431 @@
+"""The suite's headline findings, each in one sentence with its number and its interval.
+
+The report opens with these sentences (``build/index.html``). Every number in them is
+computed here, by the same package functions the notebooks call, from the cited data files:
+nothing is typed in. Each :class:`Finding` says which notebook computes the same result
+(``notebook``) and with which call (``computed_by``), so the report can link the sentence to
+the cell that shows the working, and what the result rests on (``rests_on``).
+
+The findings, in order:
+
+* false alerts **per face seen** and **per alert**, pooled over the Met's own records
+  (primary rows) with exact intervals (:func:`lfr_analysis.rates.false_alert_rates`);
+* observed against expected false alerts under **NPL 2023** at thresholds **0.60, 0.62 and
+  0.64**, deployments at the same setting, primary rows
+  (:func:`lfr_analysis.predictions.observed_vs_expected`), each with its tipping point when
+  :mod:`lfr_analysis.predictions` offers one (``tipping_point``);
+* **arrests by offence group** among the people police releases describe one by one
+  (:func:`lfr_analysis.arrests.arrest_counts`);
+* **arrest yield** per deployment, per 1,000 alerts and per 100,000 faces
+  (:func:`lfr_analysis.arrests.arrest_yield`), primary rows.
+
+:func:`data_as_of` gives the last deployment date per source type (and tier, where the
+record has one): how current the data are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lfr_analysis import arrests as arrest_analysis
+from lfr_analysis import data, predictions, rates, references
+from lfr_analysis.stats import checks
+from lfr_analysis.stats.intervals import rate_ci
+
+__all__ = [
+    "KEYS",
+    "THRESHOLDS",
+    "Finding",
+    "data_as_of",
+    "findings",
+    "findings_frame",
+    "tipping_point_text",
+]
+
+#: The thresholds compared with NPL 2023, each at its own setting.
+THRESHOLDS = (0.60, 0.62, 0.64)
+
+#: The findings' keys, in the order :func:`findings` returns them.
+KEYS = (
+    "false_alerts_per_face",
+    "false_alerts_per_alert",
+    "npl_0.60",
+    "npl_0.62",
+    "npl_0.64",
+    "arrests_by_offence_group",
+    "arrest_yield",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One headline result.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier (one of :data:`KEYS`).
+    topic : str
+        A short heading, e.g. "False alerts per face seen".
+    sentence : str
+        The result in one sentence, with its number and interval.
+    estimate, lower, upper : float
+        The headline number and its interval (``lower``/``upper`` NaN where none applies).
+    unit : str
+        What the number counts, e.g. "false alerts per face seen", "O/E".
+    rests_on : str
+        What the result rests on: method, data, assumptions.
+    notebook : str
+        The notebook that computes the same result (file stem).
+    computed_by : str
+        The package call that computes it, as the notebook writes it.
+    tipping_point : str
+        The verdict's tipping point in words, when the package provides one; else empty.
+    details : tuple of dict
+        Rows behind the sentence where it summarises a table (e.g. every offence group).
+    """
+
+    key: str
+    topic: str
+    sentence: str
+    estimate: float
+    lower: float
+    upper: float
+    unit: str
+    rests_on: str
+    notebook: str
+    computed_by: str
+    tipping_point: str = ""
+    details: tuple = field(default_factory=tuple)
+
+
+def _period(frame: pd.DataFrame) -> str:
+    first, last = frame["date"].min(), frame["date"].max()
+    return f"{first:%b %Y} to {last:%b %Y}"
+
+
+def _level(conf: float) -> str:
+    return f"{conf:.0%}".replace(".0%", "%")
+
+
+def data_as_of(deployments: pd.DataFrame) -> pd.DataFrame:
+    """Return the last deployment date per source type (and tier, where there is one).
+
+    Uses :func:`lfr_analysis.data.data_as_of` when the package has it; otherwise computes
+    the same from the ``date`` and ``source_type`` columns (and ``tier``, if present).
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        Output of :func:`lfr_analysis.data.load_deployments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source type (and tier): ``source_type`` (and ``tier``),
+        ``last_deployment`` (a Timestamp) and ``n_deployments``.
+    """
+    checks.frame(deployments, ["date", "source_type"])
+    provided = getattr(data, "data_as_of", None)
+    if provided is not None:
+        result = provided(deployments)
+        if isinstance(result, pd.Series):
+            result = result.rename("last_deployment").reset_index()
+        elif isinstance(result, dict):
+            result = pd.DataFrame(
+                {"source_type": list(result), "last_deployment": list(result.values())}
+            )
+        elif isinstance(result, pd.DataFrame) and not isinstance(result.index, pd.RangeIndex):
+            result = result.reset_index()
+        return result
+    keys = ["source_type"] + (["tier"] if "tier" in deployments.columns else [])
+    dated = deployments.dropna(subset=["date"])
+    grouped = dated.groupby(keys, dropna=False)
+    return (
+        pd.DataFrame(
+            {
+                "last_deployment": grouped["date"].max(),
+                "n_deployments": grouped.size(),
+            }
+        )
+        .reset_index()
+        .sort_values(keys, ignore_index=True)
+    )
+
+
+def tipping_point_text(at_threshold: pd.DataFrame, reference) -> str:
+    """Return the tipping point of a verdict against ``reference`` in words, or ''.
+
+    The tipping point (what would have to change for the verdict to change) comes from
+    ``lfr_analysis.predictions.tipping_point`` when the package provides it, called as
+    ``tipping_point(deployments, reference)``; a mapping or Series result gives its
+    ``sentence``, ``reading`` or ``verdict`` entry, any other result its text. Without that
+    function this returns ''.
+    """
+    # ----- tipping point: the place where predictions.tipping_point is used -----
+    function = getattr(predictions, "tipping_point", None)
+    if function is None:
+        return ""
+    result = function(at_threshold, reference)
+    if isinstance(result, pd.DataFrame) and len(result) == 1:
+        result = result.iloc[0]
+    if isinstance(result, dict | pd.Series):
+        for key in ("sentence", "reading", "verdict", "text", "description"):
+            if key in result and isinstance(result[key], str):
+                return result[key]
+    return str(getattr(result, "sentence", result))
+
+
+def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
+    level, period = _level(conf), _period(primary)
+    face = rates.false_alert_rates(primary, per="face", conf=conf).iloc[0]
+    alert = rates.false_alert_rates(primary, per="alert", conf=conf).iloc[0]
+    left_out = int(face["n_excluded"])
+    excluded = f"; {left_out} left out for an unknown count" if left_out else ""
+    per_face = Finding(
+        key="false_alerts_per_face",
+        topic="False alerts per face seen",
+        sentence=(
+            f"Per face seen, the Met's own records ({int(face['n_deployments']):,} deployments, "
+            f"{period}{excluded}) give {int(face['false_alerts']):,} false alerts in "
+            f"{int(face['faces_seen']):,} faces: 1 in {face['one_in']:,.0f} faces ({level} "
+            f"interval 1 in {face['one_in_upper']:,.0f} to 1 in {face['one_in_lower']:,.0f}), "
+            f"or {face['rate'] * 1e6:.1f} per million ({face['lower'] * 1e6:.1f} to "
+            f"{face['upper'] * 1e6:.1f})."
+        ),
+        estimate=float(face["rate"]),
+        lower=float(face["lower"]),
+        upper=float(face["upper"]),
+        unit="false alerts per face seen",
+        rests_on=(
+            f"Pooled counts of the primary rows (read from the Met's PDFs), exact "
+            f"{face['method']} interval; 'faces seen' is the Met's estimate of face "
+            "detections, not of distinct people."
+        ),
+        notebook="02_false_alert_rates",
+        computed_by='rates.false_alert_rates(primary, per="face")',
+    )
+    per_alert = Finding(
+        key="false_alerts_per_alert",
+        topic="False alerts per alert",
+        sentence=(
+            f"Per alert, {int(alert['false_alerts']):,} of the {int(alert['alerts']):,} alerts "
+            f"in the same records were false: {alert['rate']:.1%} ({level} interval "
+            f"{alert['lower']:.1%} to {alert['upper']:.1%}), so {alert['precision']:.1%} of "
+            "alerts were recorded as true."
+        ),
+        estimate=float(alert["rate"]),
+        lower=float(alert["lower"]),
+        upper=float(alert["upper"]),
+        unit="false alerts per alert",
+        rests_on=(
+            f"The same rows and false alerts as the per-face rate, divided by alerts; exact "
+            f"{alert['method']} interval. A per-alert rate depends on how many watchlisted "
+            "people passed, which nobody counts."
+        ),
+        notebook="02_false_alert_rates",
+        computed_by='rates.false_alert_rates(primary, per="alert")',
+    )
+    return [per_face, per_alert]
+
+
+def _reference_at(known: dict, threshold: float):
+    for reference in known.values():
+        if np.isclose(reference.threshold, threshold) and reference.name.startswith("NPL"):
+            return reference
+    raise ValueError(f"no NPL 2023 reference at threshold {threshold:.2f} in the references")
+
+
+def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: float) -> Finding:
+    level = _level(conf)
+    at = primary[np.isclose(primary["threshold"].astype(float), threshold)]
+    reference = _reference_at(known, threshold)
+    result = predictions.observed_vs_expected(at, reference, conf=conf, full=True).iloc[0]
+    observed, n = int(result["observed"]), int(result["n_deployments"])
+    where = f"At threshold {threshold:.2f} ({n:,} deployments, {_period(at)})"
+    basis = (
+        f"{reference.name}: {reference.exposure_basis}. Deployments at the same setting only, "
+        "the prediction scaled to each deployment's watchlist size; exact Poisson tests."
+    )
+    variable = {"0.60": "at_060", "0.62": "at_062", "0.64": "at_064"}[f"{threshold:.2f}"]
+    reference_name = variable.replace("at_", "ref_")
+    computed_by = f"pr.observed_vs_expected({variable}, {reference_name}, full=True)"
+    if reference.fpir is None:
+        scaled = int(round(float(result["faces_scaled"])))
+        seen = rate_ci(observed, scaled, conf=conf).iloc[0]
+        sentence = (
+            f"{where}, {observed} false alerts in {int(result['faces_seen']):,} faces: about 1 in "
+            f"{1 / seen['estimate']:,.0f} at a {reference.watchlist_size:,}-entry watchlist "
+            f"({level} interval 1 in {1 / seen['upper']:,.0f} to 1 in {1 / seen['lower']:,.0f}). "
+            f"{reference.name} saw no false positive, so it predicts no rate to beat, only an "
+            f"upper bound under which up to {result['expected_upper']:,.0f} false alerts would "
+            f"fit: the record shows no sign of more than the study allows (one-sided p = "
+            f"{result['p_more_than_upper']:.2f})."
+        )
+        estimate, lower, upper = seen["estimate"], seen["lower"], seen["upper"]
+        unit = f"false alerts per face at a {reference.watchlist_size:,} watchlist"
+    else:
+        events = reference.events
+        sentence = (
+            f"{where}, the Met recorded {observed} false alerts where {reference.name}, scaled to "
+            f"each watchlist, predicts {result['expected']:,.1f}: observed/expected (O/E) "
+            f"{result['ratio']:.2f} ({level} interval {result['ratio_lower']:.2f} to "
+            f"{result['ratio_upper']:.2f}; {result['ratio_lower_cond']:.2f} to "
+            f"{result['ratio_upper_cond']:.2f} counting that the study's figure rests on "
+            f"{events} event{'s' if events != 1 else ''})."
+        )
+        estimate, lower, upper = result["ratio"], result["ratio_lower"], result["ratio_upper"]
+        unit = "O/E (observed / expected false alerts)"
+    return Finding(
+        key=f"npl_{threshold:.2f}",
+        topic=f"Against NPL 2023 at threshold {threshold:.2f}",
+        sentence=sentence,
+        estimate=float(estimate),
+        lower=float(lower),
+        upper=float(upper),
+        unit=unit,
+        rests_on=basis,
+        notebook="03_outcomes_vs_predictions",
+        computed_by=computed_by,
+        tipping_point=tipping_point_text(at, reference),
+    )
+
+
+def _offence_groups(figures: pd.DataFrame, taxonomy: pd.DataFrame, conf: float) -> Finding:
+    level = _level(conf)
+    harmonised = arrest_analysis.harmonise(figures, taxonomy)
+    groups = arrest_analysis.arrest_counts(harmonised, "offence_group", conf=conf)
+    listed = figures[figures["row_type"].eq("person") & figures["preferred"]]
+    total, events = int(groups["arrests"].sum()), listed["event_id"].nunique()
+    forces = listed["force"].nunique()
+    top = groups.sort_values("arrests", ascending=False, kind="stable").head(3)
+    named = [
+        f"{row.offence_group.lower()} ({row.arrests}; {f'{level} interval ' if not i else ''}"
+        f"{row.lower:.1f} to {row.upper:.1f})"
+        for i, row in enumerate(top.itertuples())
+    ]
+    first = top.iloc[0]
+    return Finding(
+        key="arrests_by_offence_group",
+        topic="Arrests by offence group",
+        sentence=(
+            f"Among the {total} arrested people that police releases describe one by one "
+            f"({events} events, {forces} forces), the largest offence groups are "
+            f"{', '.join(named[:-1])} and {named[-1]}."
+        ),
+        estimate=float(first["arrests"]),
+        lower=float(first["lower"]),
+        upper=float(first["upper"]),
+        unit=f"arrested people described ({first['offence_group']})",
+        rests_on=(
+            "People described individually in police releases, coded to Home Office offence "
+            "groups by data/offence_taxonomy.csv; exact Poisson intervals. Forces chose which "
+            "arrests to describe, so these are not a sample of all LFR arrests."
+        ),
+        notebook="04_arrests_by_offence",
+        computed_by='arrests.arrest_counts(harmonised, "offence_group")',
+        details=tuple(
+            {
+                "offence_group": row.offence_group,
+                "arrests": int(row.arrests),
+                "lower": float(row.lower),
+                "upper": float(row.upper),
+            }
+            for row in groups.itertuples()
+        ),
+    )
+
+
+def _yield(primary: pd.DataFrame, conf: float) -> Finding:
+    level = _level(conf)
+    result = arrest_analysis.arrest_yield(primary, by=None, conf=conf).iloc[0]
+    return Finding(
+        key="arrest_yield",
+        topic="What a deployment yields",
+        sentence=(
+            f"The Met's own records count {int(result['arrests']):,} arrests after "
+            f"{int(result['n_deployments']):,} deployments ({_period(primary)}): "
+            f"{result['per_deployment']:.2f} per deployment ({level} interval "
+            f"{result['per_deployment_lower']:.2f} to {result['per_deployment_upper']:.2f}), "
+            f"{result['per_1000_alerts']:.0f} per 1,000 alerts "
+            f"({result['per_1000_alerts_lower']:.0f} to {result['per_1000_alerts_upper']:.0f}) "
+            f"and {result['per_100k_faces']:.1f} per "
+            f"100,000 faces seen ({result['per_100k_faces_lower']:.1f} to "
+            f"{result['per_100k_faces_upper']:.1f})."
+        ),
+        estimate=float(result["per_deployment"]),
+        lower=float(result["per_deployment_lower"]),
+        upper=float(result["per_deployment_upper"]),
+        unit="arrests per deployment",
+        rests_on=(
+            "Primary rows with arrests recorded; exact Poisson intervals per deployment and per "
+            f"face, {result['per_alert_method']} per alert. Deployments differ more than a "
+            f"Poisson count allows (variance/mean {result['dispersion']:.1f}), so the "
+            "per-deployment interval is a floor on the uncertainty."
+        ),
+        notebook="04_arrests_by_offence",
+        computed_by="arrests.arrest_yield(primary, by=None)",
+    )
+
+
+def findings(
+    deployments: pd.DataFrame | None = None,
+    arrests: pd.DataFrame | None = None,
+    taxonomy: pd.DataFrame | None = None,
+    known_references: dict | None = None,
+    *,
+    conf: float = 0.95,
+) -> list[Finding]:
+    """Compute the headline findings (see the module docstring), in the order of :data:`KEYS`.
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame, optional
+        Output of :func:`lfr_analysis.data.load_deployments` (default: load it). Only its
+        primary rows (``source_type == "primary"``) are used.
+    arrests : pandas.DataFrame, optional
+        Output of :func:`lfr_analysis.data.load_arrests` (default: load it).
+    taxonomy : pandas.DataFrame, optional
+        Output of :func:`lfr_analysis.data.load_taxonomy` (default: load it).
+    known_references : dict, optional
+        Output of :func:`lfr_analysis.references.load_references` (default: load it).
+    conf : float
+        Confidence level of every interval.
+
+    Returns
+    -------
+    list of Finding
+
+    Raises
+    ------
+    ValueError
+        For a bad ``conf``, a table without the columns used, or no NPL reference at one of
+        :data:`THRESHOLDS`.
+    """
+    conf = checks.conf_level(conf)
+    deployments = data.load_deployments() if deployments is None else deployments
+    checks.frame(deployments, ["date", "source_type", "threshold", "faces_seen", "false_alerts"])
+    arrests = data.load_arrests() if arrests is None else arrests
+    taxonomy = data.load_taxonomy() if taxonomy is None else taxonomy
+    known = references.load_references() if known_references is None else known_references
+    primary = deployments[deployments["source_type"] == "primary"]
+    if primary.empty:
+        raise ValueError("deployments has no primary rows (source_type 'primary')")
+    found = _face_and_alert(primary, conf)
+    found += [_against_npl(primary, known, threshold, conf) for threshold in THRESHOLDS]
+    found.append(_offence_groups(arrests, taxonomy, conf))
+    found.append(_yield(primary, conf))
+    return found
+
+
+def findings_frame(found: list[Finding], *, full: bool = False) -> pd.DataFrame:
+    """Return findings as a table: topic and sentence (``full=True``: every field)."""
+    if not all(isinstance(item, Finding) for item in found):
+        raise TypeError("found must be a list of Finding, as findings() returns")
+    frame = pd.DataFrame([asdict(item) for item in found])
+    if frame.empty:
+        frame = pd.DataFrame(columns=[f for f in Finding.__dataclass_fields__])
+    return frame if full else frame[["topic", "sentence"]]
