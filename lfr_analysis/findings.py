@@ -107,6 +107,10 @@ def _period(frame: pd.DataFrame) -> str:
     return f"{first:%b %Y} to {last:%b %Y}"
 
 
+def _method(name: str) -> str:
+    return {"clopper-pearson": "Clopper-Pearson", "mid-p": "mid-p"}.get(str(name), str(name))
+
+
 def _level(conf: float) -> str:
     return f"{conf:.0%}".replace(".0%", "%")
 
@@ -202,7 +206,7 @@ def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
         unit="false alerts per face seen",
         rests_on=(
             f"Pooled counts of the primary rows (read from the Met's PDFs), exact "
-            f"{face['method']} interval; 'faces seen' is the Met's estimate of face "
+            f"{_method(face['method'])} interval; 'faces seen' is the Met's estimate of face "
             "detections, not of distinct people."
         ),
         notebook="02_false_alert_rates",
@@ -223,8 +227,8 @@ def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
         unit="false alerts per alert",
         rests_on=(
             f"The same rows and false alerts as the per-face rate, divided by alerts; exact "
-            f"{alert['method']} interval. A per-alert rate depends on how many watchlisted "
-            "people passed, which nobody counts."
+            f"{_method(alert['method'])} interval. A per-alert rate depends on how many "
+            "watchlisted people passed, which nobody counts."
         ),
         notebook="02_false_alert_rates",
         computed_by='rates.false_alert_rates(primary, per="alert")',

@@ -577,6 +577,8 @@ def to_html(
             text = format_value(value, kind, decimals=decimals, rates=style)
             numeric = kind in _NUMERIC_KINDS and _is_number(value)
             css = ' class="num"' if numeric else ""
+            if not numeric and len(text) > 12 and not any(c.isspace() for c in text):
+                css = ' class="id"'  # an identifier or code: kept on one line
             parts.append(f"<td{css}>{esc(text)}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")

@@ -55,8 +55,14 @@ MAY_IMPORT = {
 }
 #: The only modules that import modules of the package at run time, by name: the lazy
 #: public face and the command dispatcher (so that ``import lfr_analysis`` and
-#: ``lfr-analysis --help`` stay quick).
-LAZY_LOADERS = {"lfr_analysis", "lfr_analysis.cli"}
+#: ``lfr-analysis --help`` stay quick), and the report's job runners, which import what the
+#: notebooks import ahead of their kernels and call each job's function by its name.
+LAZY_LOADERS = {
+    "lfr_analysis",
+    "lfr_analysis.cli",
+    "lfr_analysis.report.kernels",
+    "lfr_analysis.report.execute",
+}
 
 
 def module_name(path: Path) -> str:

@@ -1,0 +1,728 @@
+"""The report as a static site: findings first, the notebooks, the ledger, the data, figures.
+
+:func:`write_site` writes every page of ``build/`` from the notebooks' rendered content
+(:mod:`lfr_analysis.report.pages`) and the site's data (:mod:`lfr_analysis.report.sitedata`):
+
+* ``index.html``: the findings, each sentence linked to the section and cell of the notebook
+  that computes it, then the notebooks, the ledger's summary and the data;
+* ``<notebook>.html``: each notebook, code hidden, with its table of contents and a link to
+  the executed notebook (``notebooks/<notebook>.ipynb``);
+* ``ledger.html``: every published figure, filterable by publisher, status and metric, and
+  ``ledger/<figure_id>.html``, one page per figure;
+* ``data.html``: every data file to download (``data/``), its codebook from
+  ``datapackage.json``, corrections and revisions, and how to cite;
+* ``figures.html``: every saved figure, linked to the section that drew it;
+* ``assets/``: the one stylesheet and script (nothing is fetched from the network).
+
+Every page has the same top bar, the list of all pages, previous/next links and a footer
+with the commit, build date, library versions and how current the data are. Nothing here
+imports the scientific stack: the numbers arrive already computed and written out.
+:func:`check_links` confirms that every internal link and image of the site resolves.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import mistune
+from markupsafe import Markup
+
+from lfr_analysis import files
+
+__all__ = [
+    "SITE_TITLE",
+    "check_links",
+    "locate",
+    "write_site",
+]
+
+SITE_TITLE = "Live facial recognition in London: the record checked"
+
+_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_LINK = re.compile(r"""\b(?:href|src)="([^"]*)\"""")
+_ID = re.compile(r"""\bid="([^"]+)\"""")
+
+
+def _environment() -> jinja2.Environment:
+    folder = resources.files("lfr_analysis.report").joinpath("templates")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def figure_page(figure_id: str) -> str:
+    """The ledger page of one published figure, relative to the site's root."""
+    return f"ledger/{_SAFE_ID.sub('-', figure_id)}.html"
+
+
+def locate(content: dict, computed_by: str) -> dict | None:
+    """The first code cell of a page's content whose source makes the call ``computed_by``.
+
+    Spaces are ignored; when no cell has the whole call, the first that calls the same
+    function is taken. Returns the cell's ``n``, ``section`` and ``section_title``, or None.
+    """
+    squeeze = re.compile(r"\s+")
+    wanted = squeeze.sub("", computed_by)
+    function = wanted.split("(")[0].split(".")[-1] + "("
+    for probe in (wanted, function):
+        for cell in content.get("cells", []):
+            if probe in squeeze.sub("", cell["source"]):
+                return cell
+    return None
+
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{_e(href)}">{_e(text)}</a>'
+
+
+# --------------------------------------------------------------------------- page bodies
+
+
+def _index_body(notebooks, contents, sitedata, failures) -> str:
+    parts = [
+        f"<h1>{_e(SITE_TITLE)}</h1>",
+        '<p class="lead">What the Metropolitan Police\'s own deployment records say about live '
+        "facial recognition (LFR) in London: how often it raises a false alert, how it compares "
+        "with the independent study the Met cites, what the arrests were for, and which "
+        "published figures the record reproduces. Every number below is computed from the "
+        "cited data files by the notebooks and the <code>lfr_analysis</code> package, with "
+        "its interval; each links to the cell that computes it.</p>",
+    ]
+    if failures:
+        items = "".join(f"<li>{_e(f)}</li>" for f in failures)
+        parts.append(
+            '<div class="banner" role="alert"><p><strong>This build is incomplete.</strong> '
+            f"What failed:</p><ul>{items}</ul></div>"
+        )
+    parts.append('<h2 id="findings">Findings</h2>')
+    if sitedata is None:
+        parts.append("<p>The findings could not be computed in this build (see above).</p>")
+    else:
+        parts.append('<ol class="findings">')
+        for item in sitedata["findings"]:
+            parts.append(_finding(item, contents))
+        parts.append("</ol>")
+    parts.append('<h2 id="notebooks">The notebooks</h2>')
+    parts.append(
+        "<p>Each is a Jupyter notebook run top to bottom on a fresh kernel for this build. "
+        "Its page shows the narrative, tables and figures, with the code one click away; "
+        "the executed notebook can be downloaded from its page.</p>"
+    )
+    parts.append('<ol class="cards">')
+    for result in notebooks:
+        name, title = result["name"], result["title"]
+        if result["page"]:
+            heading = _link(f"{name}.html", title)
+        else:
+            heading = _e(title)
+        summary = _e(contents.get(name, {}).get("summary", ""))
+        failed = f'<p class="failed">failed: {_e(result["error"])}</p>' if not result["ok"] else ""
+        parts.append(f"<li><h3>{heading}</h3><p>{summary}</p>{failed}</li>")
+    parts.append("</ol>")
+    if sitedata is not None:
+        counts = {}
+        for row in sitedata["ledger"]:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        listed = ", ".join(
+            f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in sitedata["statuses"]
+        )
+        parts.append('<h2 id="published-figures">Published figures, checked</h2>')
+        parts.append(
+            f"<p>{len(sitedata['ledger'])} figures published about LFR by the Met, the Home "
+            f"Office, courts, campaigners and the press, each recomputed from the record: "
+            f"{_e(listed)}. {_link('ledger.html', 'The ledger')} lists them all, with one page "
+            "per figure.</p>"
+        )
+    parts.append('<h2 id="the-data">The data</h2>')
+    parts.append(
+        f"<p>Every data file, its codebook, corrections and how to cite them: "
+        f"{_link('data.html', 'the data page')}. Every figure of the report: "
+        f"{_link('figures.html', 'the figure gallery')}.</p>"
+    )
+    return "\n".join(parts)
+
+
+def _finding(item: dict, contents: dict) -> str:
+    content = contents.get(item["notebook"])
+    where = ""
+    if content is not None:
+        cell = locate(content, item["computed_by"])
+        href = f"{item['notebook']}.html"
+        if cell is not None:
+            section = cell["section_title"] or content["title"]
+            where = (
+                f"Computed in {_link(href + '#cell-' + str(cell['n']), content['title'])}, "
+                f"section “{_e(section)}”, cell {cell['n']} "
+                f"(<code>{_e(item['computed_by'])}</code>)."
+            )
+        else:
+            where = f"Computed in {_link(href, content['title'])}."
+    tipping = (
+        f'<p class="tipping"><strong>Tipping point:</strong> {_e(item["tipping_point"])}</p>'
+        if item.get("tipping_point")
+        else ""
+    )
+    return (
+        f'<li class="finding" id="finding-{_e(item["key"])}"><h3>{_e(item["topic"])}</h3>'
+        f'<p class="sentence">{_e(item["sentence"])}</p>{tipping}'
+        f'<p class="rests"><strong>Rests on:</strong> {_e(item["rests_on"])}</p>'
+        f'<p class="source">{where}</p></li>'
+    )
+
+
+def _notebook_head(content: dict, result: dict) -> str:
+    """The title and what to know before reading, above the table of contents."""
+    return (
+        f"<h1>{_e(content['title'])}</h1>"
+        f'<p class="muted">The code is hidden: “Show code” opens a cell\'s code, “Show all '
+        "code” every cell's. The executed notebook: "
+        f'<a href="notebooks/{_e(result["name"])}.ipynb" download>{_e(result["name"])}.ipynb</a>'
+        ".</p>"
+    )
+
+
+def _notebook_body(content: dict, result: dict) -> str:
+    download = _notebook_head(content, result)
+    failed = ""
+    if not result["ok"]:
+        failed = (
+            '<div class="banner" role="alert"><p><strong>This notebook failed in this build'
+            f"</strong>: {_e(result['error'])}. The cells after the failure did not run.</p></div>"
+        )
+    return failed + download + content["body"]
+
+
+def _ledger_body(sitedata: dict) -> str:
+    rows = sitedata["ledger"]
+    options = {}
+    for key in ("publisher", "status", "metric"):
+        options[key] = sorted({str(row.get(key) or "") for row in rows} - {""})
+    parts = [
+        "<h1>Published figures, checked against the record</h1>",
+        "<p>Each figure as it was published, the value recomputed from the Met's deployment "
+        "record for the same period and definition, and whether the record reproduces it at "
+        "the precision it was printed. Choose a publisher, status or metric to narrow the "
+        "list; each figure has its own page with the full working.</p>",
+        '<dl class="facts">',
+    ]
+    for status in sitedata["statuses"]:
+        parts.append(
+            f'<dt><span class="status {_e(status)}">{_e(status.replace("_", " "))}</span></dt>'
+            f"<dd>{_e(sitedata['status_definitions'].get(status, ''))}</dd>"
+        )
+    parts.append('</dl><form class="filters" aria-label="Filter the ledger">')
+    for key, label in (("publisher", "Publisher"), ("status", "Status"), ("metric", "Metric")):
+        choices = "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in options[key])
+        parts.append(
+            f'<label>{label}<select name="{key}" disabled><option value="">all</option>'
+            f"{choices}</select></label>"
+        )
+    parts.append(f'<p class="count" id="ledger-count">{len(rows)} figures</p></form>')
+    parts.append('<div class="table-wrap"><table id="ledger-table"><thead><tr>')
+    for head in (
+        "Figure",
+        "Publisher",
+        "Published",
+        "Metric",
+        "As published",
+        "Recomputed",
+        "Status",
+    ):
+        css = ' class="num"' if head == "Recomputed" else ""
+        parts.append(f'<th scope="col"{css}>{head}</th>')
+    parts.append("</tr></thead><tbody>")
+    for row in rows:
+        attributes = " ".join(
+            f'data-{key}="{_e(row.get(key) or "")}"' for key in ("publisher", "status", "metric")
+        )
+        parts.append(
+            f"<tr {attributes}><td>{_link(figure_page(row['figure_id']), row['figure_id'])}</td>"
+            f"<td>{_e(row.get('publisher'))}</td><td>{_e(row.get('published_text'))}</td>"
+            f"<td>{_e(row.get('metric'))}</td><td>{_e(row.get('value_as_published'))}</td>"
+            f'<td class="num">{_e(row.get("recomputed_text"))}</td>'
+            f'<td><span class="status {_e(row["status"])}">'
+            f"{_e(row['status'].replace('_', ' '))}</span></td></tr>"
+        )
+    parts.append("</tbody></table></div>")
+    return "\n".join(parts)
+
+
+def _figure_body(row: dict, record: dict, sitedata: dict) -> str:
+    status = row["status"]
+    claim = record.get("claim") or f"{row.get('value_as_published')} ({row.get('metric')})"
+    facts = [
+        ("Published by", _e(record.get("publisher") or row.get("publisher"))),
+        ("On", _e(row.get("published_text"))),
+        ("Source", _link(record.get("source_url") or row.get("source_url") or "", "the original")),
+    ]
+    if record.get("copy_url"):
+        accessed = f" (read {_e(record['accessed'])})" if record.get("accessed") else ""
+        facts.append(("Stored copy", _link(record["copy_url"], "a copy") + accessed))
+    verdict = record.get("verdict") or row.get("verdict") or row.get("fallback_verdict") or ""
+    definition = record.get("status_definition") or sitedata["status_definitions"].get(status, "")
+    recomputation = [
+        ("Metric", _e(row.get("metric"))),
+        ("Period", _e(row.get("period"))),
+        ("As published", _e(row.get("value_as_published"))),
+        ("Recomputed", _e(row.get("recomputed_text"))),
+    ]
+    if row.get("interval_text"):
+        recomputation.append(("95% interval", _e(row["interval_text"])))
+    if row.get("rows_used") is not None:
+        secondary = row.get("secondary_rows") or 0
+        used = f"{row['rows_used']:,}" + (
+            f", {secondary:,} of them from the third-party transcription" if secondary else ""
+        )
+        recomputation.append(("Deployments used", _e(used)))
+    if row.get("nearest_match"):
+        recomputation.append(("Nearest match", _e(row["nearest_match"])))
+    if row.get("reason"):
+        recomputation.append(("Reason", _e(row["reason"])))
+    listed = []
+    for key, title in (("deployments", "Deployments"), ("documents", "Met documents")):
+        value = record.get(key)
+        if value:
+            items = value if isinstance(value, list) else [value]
+            listed.append(
+                f"<h3>{title}</h3><ul>" + "".join(f"<li>{_e(v)}</li>" for v in items) + "</ul>"
+            )
+    citation = record.get("citation") or row.get("citation") or row.get("fallback_citation", "")
+    working = record.get("working") or ""
+    parts = [
+        f"<h1>{_e(claim)}</h1>",
+        '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>",
+        f'<h2 id="verdict">Verdict</h2><div class="verdict {_e(status)}"><p>'
+        f'<span class="status {_e(status)}">{_e(status.replace("_", " "))}</span> '
+        f'{_e(verdict)}</p><p class="muted">{_e(status.replace("_", " ").capitalize())}: '
+        f"{_e(definition)}.</p></div>",
+        '<h2 id="recomputation">The recomputation</h2>',
+        '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in recomputation),
+        "</dl>",
+        *listed,
+    ]
+    if working:
+        parts.append(f'<h3 id="working">Full working</h3><pre class="working">{_e(working)}</pre>')
+    parts.append(f'<h2 id="cite">Cite this check</h2><p class="citation">{_e(citation)}</p>')
+    return "\n".join(parts)
+
+
+def _constraints(field: dict) -> str:
+    rules = field.get("constraints", {})
+    said = []
+    if rules.get("required"):
+        said.append("required")
+    if rules.get("unique"):
+        said.append("unique")
+    for key, word in (("minimum", "at least"), ("maximum", "at most")):
+        if key in rules:
+            said.append(f"{word} {rules[key]}")
+    if "enum" in rules:
+        said.append("one of " + ", ".join(str(v) for v in rules["enum"]))
+    if "pattern" in rules:
+        said.append(f"matches {rules['pattern']}")
+    for key in ("caveats", "caveat", "notes"):
+        if field.get(key):
+            value = field[key]
+            said.append("; ".join(value) if isinstance(value, list) else str(value))
+    return "; ".join(said)
+
+
+def _csv_table(text: str) -> str:
+    reader = list(csv.reader(io.StringIO(text)))
+    if not reader:
+        return "<p>(empty)</p>"
+    head, *body = reader
+    parts = ['<div class="table-wrap"><table><thead><tr>']
+    parts += [f'<th scope="col">{_e(h)}</th>' for h in head]
+    parts.append("</tr></thead><tbody>")
+    for row in body:
+        parts.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
+    parts.append("</tbody></table></div>")
+    return "".join(parts)
+
+
+def _special_file(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".csv":
+        return _csv_table(text)
+    if path.suffix == ".md":
+        return mistune.html(text)
+    return f'<pre class="cite">{_e(text)}</pre>'
+
+
+def _source(source: dict, resources_: list[dict]) -> str:
+    """A source of a data file: a link to its address, or to another data file of the site."""
+    where, title = str(source.get("path", "")), source.get("title") or source.get("path", "")
+    if re.match(r"^https?://", where):
+        return _link(where, title)
+    if where in {r["path"] for r in resources_}:
+        return _link(f"data/{where}", title)
+    return _e(title)
+
+
+def _data_body(manifest: dict, data_folder: Path, sitedata: dict | None) -> str:
+    resources_ = manifest.get("resources", [])
+    parts = [
+        "<h1>The data</h1>",
+        f"<p>{_e(manifest.get('description') or manifest.get('title') or '')}</p>",
+        "<p>Every file below is cited row by row to its original publisher, checked on load "
+        'against its SHA-256 in <a href="data/datapackage.json" download>datapackage.json</a>'
+        " and validated value by value. The codebook of each is generated from that "
+        "manifest.</p>",
+        '<h2 id="download">Download</h2><div class="table-wrap"><table><thead><tr>'
+        '<th scope="col">File</th><th scope="col">What it holds</th>'
+        '<th scope="col" class="num">Size</th><th scope="col">SHA-256</th></tr></thead><tbody>',
+    ]
+    for resource in resources_:
+        name = resource["path"]
+        parts.append(
+            f'<tr><td><a href="data/{_e(name)}" download>{_e(name)}</a></td>'
+            f"<td>{_e(resource.get('title', ''))}</td>"
+            f'<td class="num">{resource.get("bytes", 0):,} bytes</td>'
+            f"<td><code>{_e(str(resource.get('hash', '')).removeprefix('sha256:')[:16])}…"
+            "</code></td></tr>"
+        )
+    parts.append("</tbody></table></div>")
+    special = []
+    for candidate in sorted(data_folder.glob("*")):
+        if candidate.name == "corrections.csv" or candidate.name.startswith("revisions"):
+            if candidate.is_file() and candidate.suffix in (".csv", ".md", ".txt", ".json"):
+                special.append(candidate)
+    parts.append('<h2 id="corrections">Corrections and revisions</h2>')
+    if special:
+        for path in special:
+            parts.append(f"<h3>{_e(path.name)}</h3>{_special_file(path)}")
+    else:
+        parts.append(
+            "<p>No corrections or revisions file is part of this data version; suspected "
+            "errors in the sources are flagged on their rows (<code>quality_flags</code>), "
+            "never corrected silently.</p>"
+        )
+    parts.append('<h2 id="codebook">Codebook</h2>')
+    for resource in resources_:
+        anchor = "codebook-" + _SAFE_ID.sub("-", resource.get("name", resource["path"]))
+        parts.append(f'<h3 id="{_e(anchor)}">{_e(resource["path"])}</h3>')
+        parts.append(f"<p>{_e(resource.get('description', ''))}</p>")
+        sources = [_source(s, resources_) for s in resource.get("sources", [])]
+        if sources:
+            parts.append("<p>Sources: " + "; ".join(sources) + ".</p>")
+        parts.append(
+            '<div class="table-wrap"><table><thead><tr><th scope="col">Field</th>'
+            '<th scope="col">Type</th><th scope="col">Unit</th><th scope="col">Description</th>'
+            '<th scope="col">Rules and caveats</th></tr></thead><tbody>'
+        )
+        for field in resource.get("schema", {}).get("fields", []):
+            parts.append(
+                f"<tr><td><code>{_e(field.get('name'))}</code></td><td>{_e(field.get('type'))}</td>"
+                f"<td>{_e(field.get('unit', ''))}</td><td>{_e(field.get('description', ''))}</td>"
+                f"<td>{_e(_constraints(field))}</td></tr>"
+            )
+        parts.append("</tbody></table></div>")
+    parts.append('<h2 id="cite">How to cite</h2>')
+    parts.append(
+        "<p>Cite the suite and the data version you used. <code>lfr-analysis cite</code> "
+        "prints the same text for the data in use (<code>--bibtex</code> for BibTeX); from "
+        "Python, <code>lfr_analysis.cite.plain_text(lfr_analysis.cite.data_version())</code>."
+        "</p>"
+    )
+    if sitedata is not None:
+        parts.append(f'<pre class="cite">{_e(sitedata["citation"]["text"])}</pre>')
+        parts.append(f'<pre class="cite">{_e(sitedata["citation"]["bibtex"])}</pre>')
+    return "\n".join(parts)
+
+
+def _gallery_body(contents: dict, order: list[str], figures_folder: Path) -> str:
+    parts = [
+        "<h1>Figure gallery</h1>",
+        "<p>Every figure of the report, with its caption. Each opens the section of the "
+        "notebook that draws it; the SVG and PNG files can be downloaded.</p>",
+    ]
+    shown = set()
+    for name in order:
+        content = contents.get(name)
+        if not content or not content["figures"]:
+            continue
+        parts.append(f'<h2 id="{_e(name)}">{_e(content["title"])}</h2><div class="gallery">')
+        for figure in content["figures"]:
+            shown.add(figure["name"])
+            target = f"{name}.html#fig-{figure['name']}"
+            size = (
+                f' width="{figure["width"]}" height="{figure["height"]}"'
+                if figure.get("width")
+                else ""
+            )
+            section = figure["section_title"] or content["title"]
+            parts.append(
+                f'<figure><a href="{_e(target)}"><img src="figures/{_e(figure["name"])}.png"'
+                f'{size} alt="{_e(figure["caption"] or figure["name"])}" loading="lazy"></a>'
+                f"<figcaption>{_e(figure['caption'])} <br>In {_link(target, section)} · "
+                f'<a class="download" href="figures/{_e(figure["name"])}.svg">SVG</a> '
+                f'<a class="download" href="figures/{_e(figure["name"])}.png">PNG</a>'
+                "</figcaption></figure>"
+            )
+        parts.append("</div>")
+    rest = (
+        sorted(p.stem for p in figures_folder.glob("*.json") if p.stem not in shown)
+        if figures_folder.is_dir()
+        else []
+    )
+    if rest:
+        parts.append('<h2 id="not-shown">Saved but not shown on a page</h2><ul>')
+        for stem in rest:
+            owner = next((n for n in order if n[:2] == stem[:2] and n in contents), None)
+            where = f" (from {_link(owner + '.html', contents[owner]['title'])})" if owner else ""
+            parts.append(f'<li><a href="figures/{_e(stem)}.png">{_e(stem)}</a>{where}</li>')
+        parts.append("</ul>")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- the site
+
+
+def write_site(
+    build: Path,
+    notebooks: list[dict],
+    contents: dict,
+    sitedata: dict | None,
+    manifest: dict,
+    data_folder: Path,
+    footer: dict,
+    failures: list[str],
+) -> list[str]:
+    """Write every page of the site into ``build``; return the pages written (relative).
+
+    Parameters
+    ----------
+    build : pathlib.Path
+        The build folder being made (executed notebooks and figures are already there).
+    notebooks : list of dict
+        Each notebook's result (:class:`lfr_analysis.report.execute.NotebookResult` fields),
+        in reading order.
+    contents : dict
+        Notebook name -> its page's content, for notebooks whose page was rendered.
+    sitedata : dict or None
+        :func:`lfr_analysis.report.sitedata.collect`'s result (None when it failed).
+    manifest : dict
+        ``datapackage.json``.
+    data_folder : pathlib.Path
+        Where the data files are (they are copied into ``build/data/``).
+    footer : dict
+        ``built``, ``as_of`` and ``versions``, as sentences.
+    failures : list of str
+        What failed in this build (shown on the index).
+    """
+    env = _environment()
+    base = env.get_template("base.html")
+    pages = [{"href": "index.html", "nav": "Findings", "title": "Findings"}]
+    for result in notebooks:
+        if result["page"]:
+            note = "" if result["ok"] else "failed"
+            pages.append(
+                {
+                    "href": f"{result['name']}.html",
+                    "nav": result["title"],
+                    "title": result["title"],
+                    "note": note,
+                }
+            )
+    if sitedata is not None:
+        pages.append(
+            {
+                "href": "ledger.html",
+                "nav": "Published figures, checked",
+                "title": "Published figures, checked",
+            }
+        )
+    pages.append({"href": "data.html", "nav": "The data", "title": "The data"})
+    pages.append({"href": "figures.html", "nav": "Figure gallery", "title": "Figure gallery"})
+    sections = [
+        ("index.html", "Findings"),
+        ("index.html#notebooks", "Notebooks"),
+        *([("ledger.html", "Published figures")] if sitedata is not None else []),
+        ("data.html", "Data"),
+        ("figures.html", "Figures"),
+    ]
+    written = []
+
+    def emit(
+        path: str,
+        body: str,
+        *,
+        title: str,
+        current: str,
+        toc=(),
+        tools="",
+        kind="page",
+        previous=None,
+        following=None,
+        breadcrumb=None,
+        description="",
+    ):
+        root = "../" * path.count("/")
+        listed = [dict(p, current=p["href"] == current) for p in pages]
+        head = ""
+        if toc and body.startswith("<h1>"):  # the title goes above the table of contents
+            end = body.index("</h1>") + len("</h1>")
+            head, body = body[:end], body[end:]
+        text = base.render(
+            title=title,
+            site_title=SITE_TITLE,
+            description=description,
+            root=root,
+            kind=kind,
+            sections=[{"href": h, "label": t, "current": h == current} for h, t in sections],
+            pages=listed,
+            head=Markup(head),
+            toc=list(toc),
+            tools=Markup(tools),
+            body=Markup(body),
+            previous=previous,
+            next=following,
+            breadcrumb=breadcrumb,
+            footer=footer,
+        )
+        files.write_text(build / path, text)
+        written.append(path)
+
+    for position, page in enumerate(pages):
+        previous = pages[position - 1] if position else None
+        following = pages[position + 1] if position + 1 < len(pages) else None
+        href = page["href"]
+        common = {
+            "title": page["title"],
+            "current": href,
+            "previous": previous,
+            "following": following,
+        }
+        if href == "index.html":
+            emit(
+                href,
+                _index_body(notebooks, contents, sitedata, failures),
+                kind="index",
+                description="Findings of lfr-analysis: the Met's LFR record checked.",
+                **common,
+            )
+        elif href == "ledger.html":
+            emit(href, _ledger_body(sitedata), kind="ledger", **common)
+        elif href == "data.html":
+            emit(
+                href,
+                _data_body(manifest, data_folder, sitedata),
+                kind="data",
+                toc=[
+                    {"level": 2, "id": i, "text": t}
+                    for i, t in (
+                        ("download", "Download"),
+                        ("corrections", "Corrections and revisions"),
+                        ("codebook", "Codebook"),
+                        ("cite", "How to cite"),
+                    )
+                ],
+                **common,
+            )
+        elif href == "figures.html":
+            order = [r["name"] for r in notebooks]
+            emit(href, _gallery_body(contents, order, build / "figures"), kind="gallery", **common)
+        else:
+            name = href.removesuffix(".html")
+            result = next(r for r in notebooks if r["name"] == name)
+            tools = (
+                '<button type="button" class="toggle-code" aria-pressed="false" hidden>'
+                "Show all code</button>"
+            )
+            emit(
+                href,
+                _notebook_body(contents[name], result),
+                kind="notebook",
+                toc=contents[name]["toc"],
+                tools=tools,
+                description=contents[name].get("summary", "")[:300],
+                **common,
+            )
+    if sitedata is not None:
+        rows = sitedata["ledger"]
+        up = {"href": "ledger.html", "label": "← All published figures"}
+        for position, row in enumerate(rows):
+            neighbours = []
+            for other in (position - 1, position + 1):
+                if 0 <= other < len(rows):
+                    neighbours.append(
+                        {
+                            "href": figure_page(rows[other]["figure_id"]),
+                            "nav": rows[other]["figure_id"],
+                        }
+                    )
+                else:
+                    neighbours.append(None)
+            record = sitedata["records"].get(row["figure_id"], {})
+            emit(
+                figure_page(row["figure_id"]),
+                _figure_body(row, record, sitedata),
+                title=f"Published figure {row['figure_id']}",
+                current="ledger.html",
+                kind="figure",
+                previous=neighbours[0],
+                following=neighbours[1],
+                breadcrumb=up,
+            )
+    for name in ("site.css", "site.js"):
+        asset = resources.files("lfr_analysis.report").joinpath("assets", name)
+        files.write_bytes(build / "assets" / name, asset.read_bytes())
+    for resource in manifest.get("resources", []):
+        source = data_folder / resource["path"]
+        if source.is_file():
+            files.write_bytes(build / "data" / resource["path"], source.read_bytes())
+    files.write_bytes(
+        build / "data" / "datapackage.json", (data_folder / "datapackage.json").read_bytes()
+    )
+    return written
+
+
+def check_links(build: Path, pages: list[str]) -> list[str]:
+    """Return every internal link or image of ``pages`` that does not resolve (empty: all do).
+
+    A link resolves when its file exists in ``build`` and, with a ``#fragment``, the page
+    it names has an element with that ``id``.
+    """
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in pages:
+        path = build / page
+        text = path.read_text(encoding="utf-8")
+        ids[path.resolve()] = set(_ID.findall(text))
+    for page in pages:
+        path = build / page
+        for target in _LINK.findall(path.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+                continue  # another site, or data: / mailto:
+            file_part, _, fragment = target.partition("#")
+            resolved = (path.parent / file_part).resolve() if file_part else path.resolve()
+            if not resolved.is_file():
+                broken.append(f"{page}: {target} (no such file)")
+                continue
+            if fragment and resolved.suffix == ".html":
+                known = ids.get(resolved)
+                if known is None:
+                    known = ids[resolved] = set(_ID.findall(resolved.read_text(encoding="utf-8")))
+                if fragment not in known:
+                    broken.append(f"{page}: {target} (no element with id {fragment!r})")
+    return broken
+
+
+def read_manifest(data_folder: Path) -> dict:
+    """``datapackage.json`` of ``data_folder`` as a dict."""
+    return json.loads((data_folder / "datapackage.json").read_text(encoding="utf-8"))
