@@ -107,6 +107,33 @@ def _period(frame: pd.DataFrame) -> str:
     return f"{first:%b %Y} to {last:%b %Y}"
 
 
+def _one_in(value: float) -> str:
+    """ "1 in N" with N to 3 significant figures (a reader's precision)."""
+    digits = max(0, int(np.floor(np.log10(abs(value)))) - 2) if value else 0
+    return f"1 in {round(value, -digits):,.0f}"
+
+
+def _ratio(value: float) -> str:
+    """An O/E ratio: two decimals below 10, else 3 significant figures."""
+    if value < 10:
+        return f"{value:.2f}"
+    return f"{value:,.{max(0, 2 - int(np.floor(np.log10(value))))}f}"
+
+
+def _reading(result: pd.Series) -> str:
+    """What the O/E's two intervals say together, in words."""
+    study = "NPL's own uncertainty"
+    if result["ratio_upper_cond"] < 1:
+        return f"fewer false alerts than predicted, even allowing for {study}"
+    if result["ratio_lower_cond"] > 1:
+        return f"more false alerts than predicted, even allowing for {study}"
+    if result["ratio_upper"] < 1:
+        return f"fewer than predicted as a fixed prediction, but not once {study} is allowed for"
+    if result["ratio_lower"] > 1:
+        return f"more than predicted as a fixed prediction, but not once {study} is allowed for"
+    return "consistent with the prediction"
+
+
 def _method(name: str) -> str:
     return {"clopper-pearson": "Clopper-Pearson", "mid-p": "mid-p"}.get(str(name), str(name))
 
@@ -195,8 +222,8 @@ def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
         sentence=(
             f"Per face seen, the Met's own records ({int(face['n_deployments']):,} deployments, "
             f"{period}{excluded}) give {int(face['false_alerts']):,} false alerts in "
-            f"{int(face['faces_seen']):,} faces: 1 in {face['one_in']:,.0f} faces ({level} "
-            f"interval 1 in {face['one_in_upper']:,.0f} to 1 in {face['one_in_lower']:,.0f}), "
+            f"{int(face['faces_seen']):,} faces: {_one_in(face['one_in'])} faces ({level} "
+            f"interval {_one_in(face['one_in_upper'])} to {_one_in(face['one_in_lower'])}), "
             f"or {face['rate'] * 1e6:.1f} per million ({face['lower'] * 1e6:.1f} to "
             f"{face['upper'] * 1e6:.1f})."
         ),
@@ -251,8 +278,9 @@ def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: flo
     observed, n = int(result["observed"]), int(result["n_deployments"])
     where = f"At threshold {threshold:.2f} ({n:,} deployments, {_period(at)})"
     basis = (
-        f"{reference.name}: {reference.exposure_basis}. Deployments at the same setting only, "
-        "the prediction scaled to each deployment's watchlist size; exact Poisson tests."
+        "Deployments at the same threshold only, the study's rate scaled to each deployment's "
+        "watchlist size; exact Poisson tests. The study's own uncertainty counts the events "
+        f"behind its figure over the study size they imply ({reference.exposure_basis})."
     )
     variable = {"0.60": "at_060", "0.62": "at_062", "0.64": "at_064"}[f"{threshold:.2f}"]
     reference_name = variable.replace("at_", "ref_")
@@ -261,25 +289,26 @@ def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: flo
         scaled = int(round(float(result["faces_scaled"])))
         seen = rate_ci(observed, scaled, conf=conf).iloc[0]
         sentence = (
-            f"{where}, {observed} false alerts in {int(result['faces_seen']):,} faces: about 1 in "
-            f"{1 / seen['estimate']:,.0f} at a {reference.watchlist_size:,}-entry watchlist "
-            f"({level} interval 1 in {1 / seen['upper']:,.0f} to 1 in {1 / seen['lower']:,.0f}). "
-            f"{reference.name} saw no false positive, so it predicts no rate to beat, only an "
-            f"upper bound under which up to {result['expected_upper']:,.0f} false alerts would "
-            f"fit: the record shows no sign of more than the study allows (one-sided p = "
-            f"{result['p_more_than_upper']:.2f})."
+            f"{where}, the Met recorded {observed} false alerts in "
+            f"{int(result['faces_seen']):,} faces, about {_one_in(1 / seen['estimate'])} at a "
+            f"{reference.watchlist_size:,}-entry watchlist ({level} interval "
+            f"{_one_in(1 / seen['upper'])} to {_one_in(1 / seen['lower'])}); NPL 2023 saw no "
+            "false positive at this setting, so it predicts no rate to beat, only an upper "
+            f"bound (up to {result['expected_upper']:,.0f} false alerts), and the record shows "
+            f"no sign of more than that (one-sided p = {result['p_more_than_upper']:.2f})."
         )
         estimate, lower, upper = seen["estimate"], seen["lower"], seen["upper"]
         unit = f"false alerts per face at a {reference.watchlist_size:,} watchlist"
     else:
         events = reference.events
         sentence = (
-            f"{where}, the Met recorded {observed} false alerts where {reference.name}, scaled to "
-            f"each watchlist, predicts {result['expected']:,.1f}: observed/expected (O/E) "
-            f"{result['ratio']:.2f} ({level} interval {result['ratio_lower']:.2f} to "
-            f"{result['ratio_upper']:.2f}; {result['ratio_lower_cond']:.2f} to "
-            f"{result['ratio_upper_cond']:.2f} counting that the study's figure rests on "
-            f"{events} event{'s' if events != 1 else ''})."
+            f"{where}, the Met recorded {observed} false alerts where NPL 2023, scaled to each "
+            f"deployment's watchlist, predicts {result['expected']:,.1f}: observed/expected "
+            f"(O/E) {_ratio(result['ratio'])} ({level} interval {_ratio(result['ratio_lower'])} "
+            f"to {_ratio(result['ratio_upper'])}, or {_ratio(result['ratio_lower_cond'])} to "
+            f"{_ratio(result['ratio_upper_cond'])} allowing for the {events} "
+            f"event{'s' if events != 1 else ''} behind NPL's figure): "
+            f"{_reading(result)}."
         )
         estimate, lower, upper = result["ratio"], result["ratio_lower"], result["ratio_upper"]
         unit = "O/E (observed / expected false alerts)"

@@ -11,8 +11,9 @@
   ``figures.html`` (every figure in ``figures/``, linked to its section).
 
 The modules: :mod:`~lfr_analysis.report.build` (the command: a fresh folder swapped in when
-complete, jobs in parallel, signals), :mod:`~lfr_analysis.report.kernels` (fresh kernels
-forked from one warm process), :mod:`~lfr_analysis.report.execute` (one notebook),
+complete, jobs in parallel, signals), :mod:`~lfr_analysis.report.kernels` and
+:mod:`~lfr_analysis.report.provisioner` (fresh kernels forked from one warm process),
+:mod:`~lfr_analysis.report.execute` (one notebook),
 :mod:`~lfr_analysis.report.pages` (a notebook as a page), :mod:`~lfr_analysis.report.site`
 (the site), :mod:`~lfr_analysis.report.sitedata` (findings and ledger for the site) and
 :mod:`~lfr_analysis.report.cache`.
@@ -21,7 +22,7 @@ forked from one warm process), :mod:`~lfr_analysis.report.execute` (one notebook
 from __future__ import annotations
 
 from lfr_analysis.report.build import BuildResults, build_report, find_notebooks, main
-from lfr_analysis.report.execute import DEFAULT_TIMEOUT, NotebookResult
+from lfr_analysis.report.results import DEFAULT_TIMEOUT, NotebookResult
 
 __all__ = [
     "DEFAULT_TIMEOUT",

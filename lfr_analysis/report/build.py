@@ -39,7 +39,7 @@ from pathlib import Path
 
 from lfr_analysis import __version__, files, paths
 from lfr_analysis.report import cache, kernels, site
-from lfr_analysis.report.execute import DEFAULT_TIMEOUT, NotebookResult
+from lfr_analysis.report.results import DEFAULT_TIMEOUT, NotebookResult
 
 __all__ = [
     "FAILED_BUILD",
@@ -87,11 +87,14 @@ class BuildResults(list):
     folder : pathlib.Path
         Where this build is: the build folder, or ``<build>/.failed-build`` when the last
         good build was kept.
+    timeline : list of (str, float)
+        What happened when, in seconds from the start (``lfr-analysis report --timings``).
     """
 
-    def __init__(self, results, ok: bool, failures: list[str], folder: Path):
+    def __init__(self, results, ok: bool, failures: list[str], folder: Path, timeline=()):
         super().__init__(results)
         self.ok, self.failures, self.folder = ok, failures, folder
+        self.timeline = list(timeline)
 
 
 class ReportError(RuntimeError):
@@ -223,7 +226,7 @@ class _Job:
 def _start(job: _Job, warm: kernels.WarmProcess | None, env: dict, cwd: Path) -> None:
     job.started = time.perf_counter()
     if warm is not None:
-        job.process = warm.task(job.target, job.args, env=env, cwd=cwd)
+        job.process = warm.task(job.target, job.args, env=env, cwd=cwd, label=job.name)
         return
     command = [sys.executable, "-m", "lfr_analysis.report.run", "job", job.target]
     job.process = subprocess.Popen(
@@ -262,16 +265,18 @@ def _stop_jobs(jobs: list[_Job]) -> None:
             pass
 
 
-def _run_jobs(jobs: list[_Job], slots: int, warm, env: dict, cwd: Path, bar) -> None:
+def _run_jobs(jobs: list[_Job], slots: int, warm, env: dict, cwd: Path, bar, mark) -> None:
     pending, running = list(jobs), []
     try:
         while pending or running:
             while pending and len(running) < slots:
                 job = pending.pop(0)
                 _start(job, warm, env, cwd)
+                mark(f"start {job.name}")
                 running.append(job)
             for job in _wait_any(running):
                 job.seconds = time.perf_counter() - job.started
+                mark(f"end {job.name}")
                 running.remove(job)
                 if bar is not None:
                     bar.set_postfix_str(job.name)
@@ -374,6 +379,11 @@ def build_report(
     Interrupted
         On SIGINT or SIGTERM (after every job has been stopped).
     """
+    started, timeline = time.perf_counter(), []
+
+    def mark(event: str) -> None:
+        timeline.append((event, round(time.perf_counter() - started, 3)))
+
     build = Path(build).absolute()
     root = _writable_folder(build)
     fresh, work = root / build.name, root / "work"
@@ -413,17 +423,21 @@ def build_report(
             env[kernels.SOCKET_ENV] = str(root / "warm" / "warm.sock")
             warm = kernels.WarmProcess(root / "warm", env, preload_modules(notebooks)).start()
             warm.wait_ready()
+            mark("warm process ready")
         bar = None
         if progress:
             from tqdm import tqdm
 
             bar = tqdm(total=len(planned), unit="job", file=sys.stderr)
         try:
-            _run_jobs(planned, slots, warm, env, build.parent, bar)
+            _run_jobs(planned, slots, warm, env, build.parent, bar, mark)
         finally:
             if bar is not None:
                 bar.close()
-        return _finish(notebooks, build, fresh, work, planned, sitedata, key)
+        if warm is not None:
+            for used in warm.cpu():
+                timeline.append((f"cpu {used['job']}", used["cpu"]))
+        return _finish(notebooks, build, fresh, work, planned, sitedata, key, mark, timeline)
     finally:
         if warm is not None:
             warm.stop()
@@ -432,7 +446,7 @@ def build_report(
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _finish(notebooks, build, fresh, work, planned, sitedata, key) -> BuildResults:
+def _finish(notebooks, build, fresh, work, planned, sitedata, key, mark, timeline) -> BuildResults:
     failures = []
     if sitedata is None:
         sitedata = _read(work / "site.json")
@@ -475,7 +489,9 @@ def _finish(notebooks, build, fresh, work, planned, sitedata, key) -> BuildResul
         _footer(sitedata),
         failures,
     )
+    mark("site written")
     broken = site.check_links(fresh, pages)
+    mark("links checked")
     if broken:
         failures.append(f"{len(broken)} broken internal links, e.g. {broken[0]}")
     ok = not failures
@@ -483,11 +499,13 @@ def _finish(notebooks, build, fresh, work, planned, sitedata, key) -> BuildResul
     files.write_text(fresh / ".report.json", json.dumps(status, indent=1, sort_keys=True) + "\n")
     if ok or not _was_good(build):
         _swap_in(fresh, build)
-        return BuildResults(results, ok, failures, build)
+        mark("swapped in")
+        return BuildResults(results, ok, failures, build, timeline)
     kept = build / FAILED_BUILD
     shutil.rmtree(kept, ignore_errors=True)
     os.rename(fresh, kept)
-    return BuildResults(results, ok, failures, kept)
+    mark("kept aside")
+    return BuildResults(results, ok, failures, kept, timeline)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -502,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.add_argument("--no-cache", action="store_true", help="compute the ledger afresh")
+    parser.add_argument("--timings", action="store_true", help="print when each step ended")
     args = parser.parse_args(argv)
     folder = args.notebooks or paths.notebooks_dir()
     notebooks = find_notebooks(folder)
@@ -528,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         mark = "ok    " if result.ok else "FAILED"
         print(f"{mark} {result.name}.ipynb  {result.seconds:5.1f} s  {result.error}")
+    if args.timings:
+        for event, seconds in results.timeline:
+            print(f"timing {seconds:7.2f} s  {event}")
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(f"error: {result.name}.ipynb {result.error}", file=sys.stderr)

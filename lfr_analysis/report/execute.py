@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -32,20 +32,17 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from lfr_analysis import files
-from lfr_analysis.report import kernels, pages
+from lfr_analysis.report import pages, provisioner
+from lfr_analysis.report.results import DEFAULT_TIMEOUT, NotebookResult
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
     "KERNEL_ARGUMENTS",
-    "NotebookResult",
     "execute",
     "first_error",
     "notebook_title",
     "run",
     "run_job",
 ]
-
-DEFAULT_TIMEOUT = 600
 
 #: Arguments of every kernel the report starts: quiet, and reader's tables from the start.
 KERNEL_ARGUMENTS = (
@@ -56,34 +53,6 @@ KERNEL_ARGUMENTS = (
 
 _quiet = logging.getLogger("lfr_analysis.report.execute")
 _quiet.setLevel(logging.CRITICAL)
-
-
-@dataclass
-class NotebookResult:
-    """What happened to one notebook.
-
-    Attributes
-    ----------
-    name : str
-        File stem, e.g. ``"02_false_alert_rates"``.
-    title : str
-        The first heading of the notebook.
-    ok : bool
-        True when every cell ran.
-    seconds : float
-        Execution time.
-    error : str
-        ``"cell N: ErrorName: message"`` (or what else went wrong), else empty.
-    page : bool
-        True when the executed notebook and its page's content were written.
-    """
-
-    name: str
-    title: str
-    ok: bool
-    seconds: float
-    error: str = ""
-    page: bool = False
 
 
 def notebook_title(nb) -> str:
@@ -129,7 +98,7 @@ async def execute(source: Path, build: Path, timeout: int, *, warm: bool) -> tup
         coalesce_streams=True,
         record_timing=False,
         shutdown_kernel="immediate",
-        kernel_manager_class=kernels.WarmKernelManager if warm else AsyncKernelManager,
+        kernel_manager_class=provisioner.WarmKernelManager if warm else AsyncKernelManager,
         on_cell_start=on_cell_start,
         log=_quiet,
     )
@@ -168,6 +137,7 @@ def run(source: str, build: str, work: str, timeout: int = DEFAULT_TIMEOUT, warm
         an ordinary one.
     """
     source, build, work = Path(source), Path(build), Path(work)
+    os.environ[provisioner.JOB_ENV] = source.stem
     os.environ["LFR_BUILD_DIR"] = str(build)
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")

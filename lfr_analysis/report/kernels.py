@@ -34,18 +34,13 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
 __all__ = [
+    "JOB_ENV",
     "SOCKET_ENV",
     "ForkedProcess",
-    "WarmKernelManager",
     "WarmProcess",
-    "WarmProvisioner",
     "WarmProcessError",
     "available",
     "request",
@@ -54,8 +49,12 @@ __all__ = [
 
 #: Environment variable that gives the forked jobs the warm process's socket.
 SOCKET_ENV = "LFR_REPORT_WARM_SOCKET"
+#: Environment variable naming the job a kernel is for (in the CPU log, ``cpu.jsonl``).
+JOB_ENV = "LFR_REPORT_JOB"
 
 _PR_SET_PDEATHSIG = 1
+#: Optional modules the warm process does not import (see :func:`serve`).
+_LEAVE_OUT = frozenset({"rfc3987_syntax"})
 _MAX_REQUEST = 8 * 1024 * 1024
 
 
@@ -198,12 +197,22 @@ class WarmProcess:
         """Fork a job (see :func:`request`)."""
         return request(self.socket, message)
 
-    def task(self, target: str, args: list, env: dict | None = None, cwd=None) -> ForkedProcess:
+    def task(
+        self, target: str, args: list, env: dict | None = None, cwd=None, label: str = ""
+    ) -> ForkedProcess:
         """Fork a process that calls ``target`` (``"module:function"``) with ``args``."""
-        message = {"kind": "task", "target": target, "args": list(args)}
+        message = {"kind": "task", "target": target, "args": list(args), "label": label}
         message["env"] = dict(env if env is not None else self.env)
         message["cwd"] = os.fspath(cwd or os.getcwd())
         return self.fork(message)
+
+    def cpu(self) -> list[dict]:
+        """The CPU seconds each ended job used: ``{"job": "kernel 02_...", "cpu": 4.2}``."""
+        try:
+            lines = (self.folder / "cpu.jsonl").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+        return [json.loads(line) for line in lines if line.strip()]
 
     def stop(self, timeout: float = 10) -> None:
         """Stop the warm process and every process it forked; remove the socket's folder."""
@@ -215,47 +224,12 @@ class WarmProcess:
             except subprocess.TimeoutExpired:
                 process.kill()  # its children die with it (PR_SET_PDEATHSIG)
                 process.wait()
-        for leftover in (self.socket,):
+        for leftover in (self.socket, self.folder / "cpu.jsonl"):
             leftover.unlink(missing_ok=True)
         try:
             self.folder.rmdir()
         except OSError:
             pass
-
-
-class WarmProvisioner(LocalProvisioner):
-    """A kernel provisioner that asks the warm process for a forked kernel."""
-
-    async def launch_kernel(self, cmd: list[str], **kwargs):
-        path = os.environ.get(SOCKET_ENV)
-        if not path:
-            raise WarmProcessError(f"{SOCKET_ENV} is not set: no warm process to fork from")
-        env = dict(kwargs.get("env") or os.environ)
-        cwd = os.fspath(kwargs.get("cwd") or os.getcwd())
-        self.process = request(path, {"kind": "kernel", "argv": cmd, "env": env, "cwd": cwd})
-        self.pid = self.pgid = self.process.pid
-        self.cwd = cwd
-        return self.connection_info
-
-    async def send_signal(self, signum: int) -> None:
-        # the kernel leads its own process group: signal it and whatever it started
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.pgid, signum)
-            except OSError:
-                self.process.send_signal(signum)
-
-
-class WarmKernelManager(AsyncKernelManager):
-    """An async kernel manager whose kernels are forked from the warm process."""
-
-    async def _async_pre_start_kernel(self, **kw):
-        if self.provisioner is None:
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
-            self.provisioner = WarmProvisioner(
-                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
-            )
-        return await super()._async_pre_start_kernel(**kw)
 
 
 # --------------------------------------------------------------------------- the warm process
@@ -327,23 +301,40 @@ def serve(path: str, parent: int, preload: list[str]) -> None:
     _die_with_parent(signal.SIGTERM)
     if os.getppid() != parent:
         sys.exit(1)  # the report is gone already
-    for name in preload:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the notebook that needs it reports the error
-            pass
-    importlib.import_module("ipykernel.kernelapp")
+    # jsonschema, which nbformat imports, builds an IRI grammar when the optional
+    # rfc3987_syntax is installed (1.6 s); nothing the report runs checks IRIs, so it is
+    # left out while the warm process imports, and importable again in every job
+    blocked = _LEAVE_OUT.difference(sys.modules)
+    sys.modules.update(dict.fromkeys(blocked))
+    try:
+        for name in preload:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the notebook that needs it reports the error
+                pass
+        importlib.import_module("ipykernel.kernelapp")
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
     zygote, children = os.getpid(), set()
+
+    labels: dict[int, str] = {}
+    usage = Path(path).with_name("cpu.jsonl")
 
     def reap(*_):
         while True:
             try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
+                pid, _, used = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
             children.discard(pid)
+            seconds = round(used.ru_utime + used.ru_stime, 3)
+            record = json.dumps({"job": labels.pop(pid, ""), "cpu": seconds}) + "\n"
+            with open(usage, "a", encoding="utf-8") as log:  # the CPU each job used
+                log.write(record)
 
     def stop(*_):
         for pid in list(children):
@@ -395,6 +386,7 @@ def serve(path: str, parent: int, preload: list[str]) -> None:
                 connection.close()
                 _child(zygote, message)
             children.add(pid)
+            labels[pid] = f"{message['kind']} {message.get('label', '')}".strip()
             try:
                 os.setpgid(pid, pid)
             except OSError:

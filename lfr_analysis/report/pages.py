@@ -175,18 +175,20 @@ def _captions(figures: Path) -> dict:
     return found
 
 
-def _summary(body: str) -> str:
-    """The notebook's purpose in a sentence or two: its 'Purpose.' paragraph, or the first."""
+def _summary(body: str, limit: int = 240) -> str:
+    """The notebook's purpose in a sentence: its 'Purpose.' paragraph, else the first other."""
     paragraphs = [
         html.unescape(_TAGS.sub("", p)).strip()
         for p in re.findall(r"<p>(.*?)</p>", body, flags=re.DOTALL)
     ]
-    for text in paragraphs:
-        if text.startswith("Purpose."):
-            text = text.removeprefix("Purpose.").strip()
-            sentences = re.split(r"(?<=[.!?])\s+", text)
-            return " ".join(sentences[:2])
-    return paragraphs[0] if paragraphs else ""
+    chosen = next((p for p in paragraphs if p.startswith("Purpose.")), None)
+    if chosen is None:
+        chosen = next((p for p in paragraphs if not p.startswith("Audience")), "")
+    text = " ".join(chosen.removeprefix("Purpose.").split())
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0]
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return sentence
 
 
 def render(nb, name: str, figures: Path) -> dict:

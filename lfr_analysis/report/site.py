@@ -69,16 +69,24 @@ def locate(content: dict, computed_by: str) -> dict | None:
     """The first code cell of a page's content whose source makes the call ``computed_by``.
 
     Spaces are ignored; when no cell has the whole call, the first that calls the same
-    function is taken. Returns the cell's ``n``, ``section`` and ``section_title``, or None.
+    function on the same first argument is taken, else the first that calls the function.
+    Returns the cell's ``n``, ``section`` and ``section_title``, or None.
     """
     squeeze = re.compile(r"\s+")
     wanted = squeeze.sub("", computed_by)
     function = wanted.split("(")[0].split(".")[-1] + "("
-    for probe in (wanted, function):
+    first = function + wanted.partition("(")[2].split(",")[0].rstrip(")")
+    for probe in (wanted, first, function):
         for cell in content.get("cells", []):
             if probe in squeeze.sub("", cell["source"]):
                 return cell
     return None
+
+
+def _metric(name) -> str:
+    """A ledger metric in words: ``false_alert_rate_per_face`` -> "false-alert rate per face"."""
+    text = str(name or "").replace("_", " ")
+    return text.replace("false alert", "false-alert").replace("true alert", "true-alert")
 
 
 def _e(text) -> str:
@@ -226,22 +234,15 @@ def _ledger_body(sitedata: dict) -> str:
         )
     parts.append('</dl><form class="filters" aria-label="Filter the ledger">')
     for key, label in (("publisher", "Publisher"), ("status", "Status"), ("metric", "Metric")):
-        choices = "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in options[key])
+        shown = _metric if key == "metric" else (lambda v: v.replace("_", " "))
+        choices = "".join(f'<option value="{_e(v)}">{_e(shown(v))}</option>' for v in options[key])
         parts.append(
             f'<label>{label}<select name="{key}" disabled><option value="">all</option>'
             f"{choices}</select></label>"
         )
     parts.append(f'<p class="count" id="ledger-count">{len(rows)} figures</p></form>')
     parts.append('<div class="table-wrap"><table id="ledger-table"><thead><tr>')
-    for head in (
-        "Figure",
-        "Publisher",
-        "Published",
-        "Metric",
-        "As published",
-        "Recomputed",
-        "Status",
-    ):
+    for head in ("Published figure", "By, on", "As published", "Recomputed", "Status"):
         css = ' class="num"' if head == "Recomputed" else ""
         parts.append(f'<th scope="col"{css}>{head}</th>')
     parts.append("</tr></thead><tbody>")
@@ -249,10 +250,13 @@ def _ledger_body(sitedata: dict) -> str:
         attributes = " ".join(
             f'data-{key}="{_e(row.get(key) or "")}"' for key in ("publisher", "status", "metric")
         )
+        claim = row.get("claim") or row["figure_id"]
         parts.append(
-            f"<tr {attributes}><td>{_link(figure_page(row['figure_id']), row['figure_id'])}</td>"
-            f"<td>{_e(row.get('publisher'))}</td><td>{_e(row.get('published_text'))}</td>"
-            f"<td>{_e(row.get('metric'))}</td><td>{_e(row.get('value_as_published'))}</td>"
+            f"<tr {attributes}><td>{_link(figure_page(row['figure_id']), claim)}"
+            f'<br><span class="muted small">{_e(_metric(row.get("metric")))}</span></td>'
+            f"<td>{_e(row.get('publisher'))}<br>"
+            f'<span class="muted small">{_e(row.get("published_text"))}</span></td>'
+            f"<td>{_e(row.get('value_as_published'))}</td>"
             f'<td class="num">{_e(row.get("recomputed_text"))}</td>'
             f'<td><span class="status {_e(row["status"])}">'
             f"{_e(row['status'].replace('_', ' '))}</span></td></tr>"
@@ -275,7 +279,7 @@ def _figure_body(row: dict, record: dict, sitedata: dict) -> str:
     verdict = record.get("verdict") or row.get("verdict") or row.get("fallback_verdict") or ""
     definition = record.get("status_definition") or sitedata["status_definitions"].get(status, "")
     recomputation = [
-        ("Metric", _e(row.get("metric"))),
+        ("Metric", _e(_metric(row.get("metric")))),
         ("Period", _e(row.get("period"))),
         ("As published", _e(row.get("value_as_published"))),
         ("Recomputed", _e(row.get("recomputed_text"))),
@@ -392,7 +396,7 @@ def _data_body(manifest: dict, data_folder: Path, sitedata: dict | None) -> str:
         parts.append(
             f'<tr><td><a href="data/{_e(name)}" download>{_e(name)}</a></td>'
             f"<td>{_e(resource.get('title', ''))}</td>"
-            f'<td class="num">{resource.get("bytes", 0):,} bytes</td>'
+            f'<td class="num">{resource.get("bytes", 0) / 1000:,.1f} kB</td>'
             f"<td><code>{_e(str(resource.get('hash', '')).removeprefix('sha256:')[:16])}…"
             "</code></td></tr>"
         )
@@ -420,18 +424,17 @@ def _data_body(manifest: dict, data_folder: Path, sitedata: dict | None) -> str:
         sources = [_source(s, resources_) for s in resource.get("sources", [])]
         if sources:
             parts.append("<p>Sources: " + "; ".join(sources) + ".</p>")
-        parts.append(
-            '<div class="table-wrap"><table><thead><tr><th scope="col">Field</th>'
-            '<th scope="col">Type</th><th scope="col">Unit</th><th scope="col">Description</th>'
-            '<th scope="col">Rules and caveats</th></tr></thead><tbody>'
-        )
+        parts.append('<dl class="codebook">')
         for field in resource.get("schema", {}).get("fields", []):
+            kind = " · ".join(str(x) for x in (field.get("type"), field.get("unit")) if x)
+            rules = _constraints(field)
             parts.append(
-                f"<tr><td><code>{_e(field.get('name'))}</code></td><td>{_e(field.get('type'))}</td>"
-                f"<td>{_e(field.get('unit', ''))}</td><td>{_e(field.get('description', ''))}</td>"
-                f"<td>{_e(_constraints(field))}</td></tr>"
+                f'<dt><code>{_e(field.get("name"))}</code> <span class="muted">{_e(kind)}</span>'
+                f"</dt><dd>{_e(field.get('description', ''))}"
+                + (f' <span class="rules">Rules and caveats: {_e(rules)}.</span>' if rules else "")
+                + "</dd>"
             )
-        parts.append("</tbody></table></div>")
+        parts.append("</dl>")
     parts.append('<h2 id="cite">How to cite</h2>')
     parts.append(
         "<p>Cite the suite and the data version you used. <code>lfr-analysis cite</code> "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,17 @@ def _in_unit(value, unit: str) -> str:
     return tables.format_value(number, "number")
 
 
+def _readable_period(period) -> str:
+    """``2024-09-01 to 2025-08-31`` as ``1 Sep 2024 to 31 Aug 2025`` (other text as it is)."""
+    if not isinstance(period, str):
+        return period
+    return re.sub(
+        r"\b(\d{4})-(\d{2})-(\d{2})\b",
+        lambda m: tables.format_value(pd.Timestamp(m.group(0)), "date"),
+        period,
+    )
+
+
 def _fallback_verdict(row: dict) -> str:
     """One sentence from the ledger's own columns (used while it has no ``verdict``)."""
     status, published = row["status"], row.get("value_as_published")
@@ -159,10 +171,10 @@ def _fallback_verdict(row: dict) -> str:
     if status == "reproduced":
         return f"The record gives {got} for {row.get('period')}, which reproduces {published}."
     if status in ("close", "contradicted"):
-        within = "within" if status == "close" else "more than"
+        within = "within 5% of it" if status == "close" else "more than 5% away"
         return (
             f"The record gives {got} for {row.get('period')} against the published "
-            f"{published}, {within} 5% away.{also}"
+            f"{published}: {within}.{also}"
         )
     reason = row.get("reason") or "it needs what the record does not hold"
     if status == "not_checkable":
@@ -188,9 +200,11 @@ def _ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> tuple[list, dic
         )
         when = row.get("published")
         shown["published_text"] = tables.format_value(when, "date") if when is not None else ""
+        shown["claim"] = claims_by_id.get(shown["figure_id"], "")
+        shown["period"] = _readable_period(shown.get("period"))
         shown["fallback_verdict"] = _fallback_verdict(shown)
         shown["fallback_citation"] = (
-            f"{shown['publisher']}, “{claims_by_id.get(shown['figure_id'], '')}” "
+            f"{shown['publisher']}, “{shown['claim']}” "
             f"({shown['published_text']}), {shown['source_url']}; checked against the Met's "
             f"deployment record with lfr-analysis {__version__}: "
             f"{shown['status'].replace('_', ' ')}."
