@@ -34,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -359,7 +360,7 @@ def build_report(
     build : pathlib.Path
         The report's folder; replaced only by a complete build.
     jobs : int, optional
-        Jobs run at once (default: the number of available cores).
+        Jobs run at once (default: one more than the available cores).
     timeout : int
         Seconds allowed per cell.
     progress : bool
@@ -418,10 +419,14 @@ def build_report(
             )
         known = cache.timings()
         planned.sort(key=lambda job: -known.get(job.name, 5.0))
-        slots = max(1, min(jobs or len(os.sched_getaffinity(0)), len(planned) or 1))
+        # one job more than cores: a job waiting for its kernel leaves no core idle
+        cores = len(os.sched_getaffinity(0))
+        slots = max(1, min(jobs or cores + 1, len(planned) or 1))
         if use_warm:
-            env[kernels.SOCKET_ENV] = str(root / "warm" / "warm.sock")
-            warm = kernels.WarmProcess(root / "warm", env, preload_modules(notebooks)).start()
+            # a short private folder for the sockets (a Unix socket's path is limited)
+            sockets = Path(tempfile.mkdtemp(prefix="lfr-report-"))
+            env[kernels.SOCKET_ENV] = str(sockets / "warm.sock")
+            warm = kernels.WarmProcess(sockets, env, preload_modules(notebooks)).start()
             warm.wait_ready()
             mark("warm process ready")
         bar = None
@@ -435,8 +440,13 @@ def build_report(
             if bar is not None:
                 bar.close()
         if warm is not None:
+            spent: dict[str, float] = {}
             for used in warm.cpu():
                 timeline.append((f"cpu {used['job']}", used["cpu"]))
+                job_name = used["job"].split(" ", 1)[-1]
+                spent[job_name] = spent.get(job_name, 0.0) + used["cpu"]
+            for job in planned:  # order the next build by the CPU each job needs
+                job.seconds = spent.get(job.name, job.seconds)
         return _finish(notebooks, build, fresh, work, planned, sitedata, key, mark, timeline)
     finally:
         if warm is not None:

@@ -29,6 +29,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -147,7 +148,8 @@ class WarmProcess:
     Parameters
     ----------
     folder : pathlib.Path
-        A private folder for the socket (created, and removed by :meth:`stop`).
+        A private folder for the sockets (created, and removed with what it holds by
+        :meth:`stop`).
     env : dict
         The environment of the warm process and so of every job it forks.
     preload : list of str
@@ -224,12 +226,7 @@ class WarmProcess:
             except subprocess.TimeoutExpired:
                 process.kill()  # its children die with it (PR_SET_PDEATHSIG)
                 process.wait()
-        for leftover in (self.socket, self.folder / "cpu.jsonl"):
-            leftover.unlink(missing_ok=True)
-        try:
-            self.folder.rmdir()
-        except OSError:
-            pass
+        shutil.rmtree(self.folder, ignore_errors=True)  # the sockets of every kernel too
 
 
 # --------------------------------------------------------------------------- the warm process

@@ -13,6 +13,7 @@ import uuid
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+from traitlets import default
 
 from lfr_analysis.report.kernels import JOB_ENV, SOCKET_ENV, WarmProcessError, request
 
@@ -45,7 +46,22 @@ class WarmProvisioner(LocalProvisioner):
 
 
 class WarmKernelManager(AsyncKernelManager):
-    """An async kernel manager whose kernels are forked from the warm process."""
+    """An async kernel manager whose kernels are forked from the warm process.
+
+    Its kernels talk over Unix sockets (``transport="ipc"``, one set per kernel id) rather
+    than loopback TCP ports, which kernels started at the same moment could both pick.
+    """
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        # the sockets' path prefix: absolute (the kernel runs in the notebook's folder) and
+        # short (a Unix socket's path is limited to about 100 bytes), beside the warm socket
+        folder = os.path.dirname(os.environ.get(SOCKET_ENV, "")) or os.getcwd()
+        return os.path.join(folder, f"k{uuid.uuid4().hex[:10]}")
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:
