@@ -246,8 +246,10 @@ def column_kind(name, values=None) -> str:
         return "one_in"
     if words[0] in ("year", "years") and len(words) == 1:
         return "year"
-    if "threshold" in words:
+    if "threshold" in words and "with" not in words:
         return "threshold"
+    if values is not None and pd.api.types.is_integer_dtype(values.dtype):
+        return "count"  # whole numbers of something, whatever the name says
     if "ratio" in words or words[0] == "oe":
         return "ratio"
     if "share" in words or "precision" in words or "proportion" in words or text == "conf":
@@ -562,7 +564,8 @@ def to_html(
             keys = key if isinstance(key, tuple) else (key,)
             for part, kind in zip(keys, index_kinds, strict=True):
                 text = label(part) if rowwise else _index_text(part, kind)
-                parts.append(f'<th scope="row">{esc(text)}</th>')
+                css = _cell_class(kind or "text", part, text).replace(' class="num"', "")
+                parts.append(f'<th scope="row"{css}>{esc(text)}</th>')
         for column in columns:
             value = row[column]
             if rowwise:
@@ -575,14 +578,22 @@ def to_html(
                 kind, decimals = column_kinds[column], column_decimals.get(column)
             style = styles.get(key if rowwise else column, default_style)
             text = format_value(value, kind, decimals=decimals, rates=style)
-            numeric = kind in _NUMERIC_KINDS and _is_number(value)
-            css = ' class="num"' if numeric else ""
-            if not numeric and len(text) > 12 and not any(c.isspace() for c in text):
-                css = ' class="id"'  # an identifier or code: kept on one line
+            css = _cell_class(kind, value, text)
             parts.append(f"<td{css}>{esc(text)}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     return "".join(parts)
+
+
+def _cell_class(kind: str, value, text: str) -> str:
+    """A cell's class: ``num`` (right-aligned), ``date`` or ``id`` (kept on one line)."""
+    if kind in _NUMERIC_KINDS and _is_number(value):
+        return ' class="num"'
+    if kind in ("date", "month"):
+        return ' class="date"'
+    if len(text) > 12 and not any(c.isspace() for c in text):
+        return ' class="id"'  # an identifier or a code
+    return ""
 
 
 def _blank(name) -> bool:

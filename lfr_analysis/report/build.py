@@ -441,7 +441,8 @@ def build_report(
                 bar.close()
         if warm is not None:
             spent: dict[str, float] = {}
-            for used in warm.cpu():
+            kernels_started = sum(job.target.endswith(":run") for job in planned)
+            for used in warm.cpu(expected=len(planned) + kernels_started):
                 timeline.append((f"cpu {used['job']}", used["cpu"]))
                 job_name = used["job"].split(" ", 1)[-1]
                 spent[job_name] = spent.get(job_name, 0.0) + used["cpu"]

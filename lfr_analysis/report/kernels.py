@@ -208,13 +208,22 @@ class WarmProcess:
         message["cwd"] = os.fspath(cwd or os.getcwd())
         return self.fork(message)
 
-    def cpu(self) -> list[dict]:
-        """The CPU seconds each ended job used: ``{"job": "kernel 02_...", "cpu": 4.2}``."""
-        try:
-            lines = (self.folder / "cpu.jsonl").read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return []
-        return [json.loads(line) for line in lines if line.strip()]
+    def cpu(self, expected: int = 0, wait: float = 1.0) -> list[dict]:
+        """The CPU seconds each ended job used: ``{"job": "kernel 02_...", "cpu": 4.2}``.
+
+        A job's line is written once the warm process has collected it, a moment after it
+        ended: wait up to ``wait`` seconds for ``expected`` lines.
+        """
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                lines = (self.folder / "cpu.jsonl").read_text(encoding="utf-8").splitlines()
+            except OSError:
+                lines = []
+            found = [json.loads(line) for line in lines if line.strip()]
+            if len(found) >= expected or time.monotonic() > deadline:
+                return found
+            time.sleep(0.01)
 
     def stop(self, timeout: float = 10) -> None:
         """Stop the warm process and every process it forked; remove the socket's folder."""

@@ -256,8 +256,8 @@ def _ledger_body(sitedata: dict) -> str:
             f'<br><span class="muted small">{_e(_metric(row.get("metric")))}</span></td>'
             f"<td>{_e(row.get('publisher'))}<br>"
             f'<span class="muted small">{_e(row.get("published_text"))}</span></td>'
-            f"<td>{_e(row.get('value_as_published'))}</td>"
-            f'<td class="num">{_e(row.get("recomputed_text"))}</td>'
+            f'<td data-label="As published">{_e(row.get("value_as_published"))}</td>'
+            f'<td class="num" data-label="Recomputed">{_e(row.get("recomputed_text") or "–")}</td>'
             f'<td><span class="status {_e(row["status"])}">'
             f"{_e(row['status'].replace('_', ' '))}</span></td></tr>"
         )
