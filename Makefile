@@ -54,6 +54,7 @@ report: venv-report
 	$(BIN)/lfr-analysis report
 
 test: venv-test lint
+	$(BIN)/lfr-analysis data import-reference --check --skip-missing
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake $(wildcard tests notebooks)
 
 lint: venv-test

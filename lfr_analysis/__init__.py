@@ -34,15 +34,19 @@ name                        what it is
 ``prob_rate_exceeds``       posterior probability that a rate exceeds a value
 ``heterogeneity``           whether deployments share one false-alert rate
 ``false_alert_rates``       pooled false-alert rates per face or per alert, by group
+``compare_rates``           two groups' rates (per face, per alert, arrests per deployment)
+                            compared exactly, as R's ``poisson.test``/``fisher.test``
 ``compare_reported_rates``  printed rates beside the rates the counts give
 ``Reference``               a published false-alert prediction to compare with
 ``load_references``         the NPL 2023 references at thresholds 0.60, 0.62 and 0.64
 ``expected_false_alerts``   false alerts each deployment would have under a reference
 ``observed_vs_expected``    observed against expected false alerts, exact tests
 ``overdispersed_ratio``     O/E with intervals that allow for variation between deployments
+``tipping_point``           how far an assumption behind a verdict can move before it tips
 ``funnel_data``             deployments against exact Poisson funnel limits
 ``cumulative_oe``           cumulative observed and expected false alerts over time
 ``compare_precision``       share of true alerts against a published per-alert result
+``precision_by``            the same for every group of deployments and reference
 ``share_vs_benchmark``      a share (e.g. of false alerts) against a population benchmark
 ``harmonise``               published arrest categories on the harmonised axes
 ``reconcile``               each event's published total against what its rows describe
@@ -81,15 +85,18 @@ _API = {
     "prob_rate_exceeds": "lfr_analysis.stats.intervals",
     "heterogeneity": "lfr_analysis.stats.heterogeneity",
     "false_alert_rates": "lfr_analysis.rates",
+    "compare_rates": "lfr_analysis.rates",
     "compare_reported_rates": "lfr_analysis.rates",
     "Reference": "lfr_analysis.references",
     "load_references": "lfr_analysis.references",
     "expected_false_alerts": "lfr_analysis.predictions",
     "observed_vs_expected": "lfr_analysis.predictions",
     "overdispersed_ratio": "lfr_analysis.predictions",
+    "tipping_point": "lfr_analysis.predictions",
     "funnel_data": "lfr_analysis.funnels",
     "cumulative_oe": "lfr_analysis.funnels",
     "compare_precision": "lfr_analysis.precision",
+    "precision_by": "lfr_analysis.precision",
     "share_vs_benchmark": "lfr_analysis.precision",
     "harmonise": "lfr_analysis.arrests",
     "reconcile": "lfr_analysis.arrests",

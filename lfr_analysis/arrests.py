@@ -20,8 +20,11 @@ Two cited data files back this module:
 Rows of one event are *not* additive in general: "including" lists overlap, VAWG overlaps
 every offence group, and basis categories may overlap each other. :func:`arrest_counts`
 therefore gives per-category counts with exact Poisson intervals, and simultaneous
-multinomial intervals for shares only when the categories are exclusive and complete,
-refusing otherwise with :class:`OverlappingCategoriesError`, which names the overlap.
+intervals for shares (Bonferroni-adjusted Clopper-Pearson by default, whose exact
+simultaneous coverage never falls below the level at the small counts of these tables)
+only when the categories are exclusive and complete, refusing otherwise with
+:class:`OverlappingCategoriesError`, which names the overlap. :func:`arrest_yield` gives
+each group's arrests per deployment, per 1,000 alerts and per 100,000 faces seen.
 """
 
 from __future__ import annotations
@@ -34,13 +37,23 @@ import pandas as pd
 from lfr_analysis.datasets import arrests_by_offence, offence_taxonomy
 from lfr_analysis.datasets.arrests_by_offence import ROW_TYPES
 from lfr_analysis.datasets.offence_taxonomy import CATEGORY_AXES, WHY_WANTED
+from lfr_analysis.rates import TIERS, tier_indicators
 from lfr_analysis.stats import checks
-from lfr_analysis.stats.intervals import multinomial_ci, poisson_ci, rate_ci
+from lfr_analysis.stats.intervals import (
+    DEFAULT_SHARE_METHOD,
+    SHARE_METHODS,
+    multinomial_ci,
+    poisson_ci,
+    quasi_poisson_ci,
+    rate_ci,
+)
 
 __all__ = [
+    "COUNTS_VIEW",
     "NOT_CODED",
     "NOT_DESCRIBED",
     "YIELD_BY",
+    "YIELD_VIEW",
     "OverlappingCategoriesError",
     "arrest_counts",
     "arrest_yield",
@@ -230,6 +243,11 @@ def _select(frame: pd.DataFrame, row_types, events, axes) -> pd.DataFrame:
     return chosen
 
 
+#: The columns :func:`arrest_counts` returns by default (after the ``by`` columns; rates and
+#: shares follow when asked for).
+COUNTS_VIEW = ["arrests", "qualifier", "lower", "upper", "n_events", "reading", "method"]
+
+
 def _poisson_limits(counts: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
     limits = poisson_ci(np.asarray(counts, dtype=np.int64), 1.0, conf=conf)
     return limits["lower"].to_numpy(), limits["upper"].to_numpy()
@@ -348,6 +366,8 @@ def arrest_counts(
     conf: float = 0.95,
     shares: bool = False,
     residual: bool = True,
+    share_method: str = DEFAULT_SHARE_METHOD,
+    full: bool = False,
 ) -> pd.DataFrame:
     """Count published arrests by category, with exact Poisson intervals (and shares).
 
@@ -375,21 +395,27 @@ def arrest_counts(
     conf : float
         Confidence level.
     shares : bool
-        Add shares with Goodman simultaneous multinomial intervals. Only valid when the
-        categories are exclusive and complete; otherwise raises
-        :class:`OverlappingCategoriesError`.
+        Add shares with simultaneous intervals (all categories' intervals hold together with
+        probability at least ``conf``). Only valid when the categories are exclusive and
+        complete; otherwise raises :class:`OverlappingCategoriesError`.
     residual : bool
         With ``shares``, complete each event with a computed ``"(not described)"``
         category (published total minus the counts described).
+    share_method : {"bonferroni-cp", "goodman"}
+        The simultaneous method (:func:`lfr_analysis.stats.intervals.multinomial_ci`):
+        Bonferroni-adjusted Clopper-Pearson (default; exact coverage at least ``conf`` at
+        any count) or Goodman (1965), which falls to 91.3% at 12 arrests in 8 categories.
+    full : bool
+        Add ``n_rows`` and ``conf`` to the reader's view (:data:`COUNTS_VIEW`).
 
     Returns
     -------
     pandas.DataFrame
-        Per category: ``arrests``, ``qualifier``, ``reading``, ``lower``, ``upper`` (exact
-        Poisson, ``upper`` infinite for lower-bound counts), ``n_rows``, ``n_events``,
-        ``method``, ``conf``; ``rate``/``rate_lower``/``rate_upper`` with
-        ``exposure``; ``share``/``share_lower``/``share_upper`` with ``shares``. Sorted by
-        ``arrests``, largest first.
+        Per category: ``arrests``, ``qualifier``, ``lower``, ``upper`` (exact Poisson,
+        ``upper`` infinite for lower-bound counts), ``n_events``, ``reading``, ``method``;
+        ``rate``/``rate_lower``/``rate_upper`` with ``exposure``;
+        ``share``/``share_lower``/``share_upper``/``share_method`` (the method in words,
+        for a chart's label) with ``shares``. Sorted by ``arrests``, largest first.
 
     Raises
     ------
@@ -400,27 +426,31 @@ def arrest_counts(
         them.
     """
     conf = checks.conf_level(conf)
+    checks.choice(share_method, tuple(SHARE_METHODS), "share_method")
+    for flag, name in ((shares, "shares"), (residual, "residual"), (full, "full")):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
     by = _as_list(by)
     if exposure is not None:
         exposure = float(checks.positive(exposure, "exposure")[0][0])
-    full = arrests_by_offence.load() if arrests is None else arrests
-    if "category_axis" not in full.columns:
-        full = harmonise(full)
-    missing = [col for col in by if col not in full.columns]
+    published = arrests_by_offence.load() if arrests is None else arrests
+    if "category_axis" not in published.columns:
+        published = harmonise(published)
+    missing = [col for col in by if col not in published.columns]
     if missing:
         raise ValueError(f"unknown column(s) in by: {missing}")
-    chosen = _select(full, tuple(row_types), events, axes).copy()
+    chosen = _select(published, tuple(row_types), events, axes).copy()
     for col in by:
         chosen[col] = chosen[col].astype(object).where(chosen[col].notna(), NOT_CODED)
     if shares:
-        reasons = overlap_reasons(chosen, by, full, residual=residual)
+        reasons = overlap_reasons(chosen, by, published, residual=residual)
         if reasons:
             raise OverlappingCategoriesError(
                 "shares need exclusive and complete categories; refused because: "
                 + "; ".join(reasons)
                 + ". Report the categories as separate counts instead."
             )
-        chosen = pd.concat([chosen, _residual_rows(chosen, full, by)], ignore_index=True)
+        chosen = pd.concat([chosen, _residual_rows(chosen, published, by)], ignore_index=True)
     chosen["count"] = chosen["count"].astype(int)
     table = (
         chosen.groupby(by, sort=False, dropna=False)
@@ -446,14 +476,17 @@ def arrest_counts(
         counts = table["arrests"].to_numpy()
         table["share"] = counts / counts.sum()
         if len(counts) >= 2:
-            limits = multinomial_ci(counts, conf=conf)
-        else:
-            limits = np.array([[1.0, 1.0]])
+            limits = multinomial_ci(counts, conf=conf, method=share_method)
+        else:  # one category holds every arrest: its share's exact interval
+            one = rate_ci(counts, counts, conf=conf).iloc[0]
+            limits = np.array([[one["lower"], one["upper"]]])
         table["share_lower"], table["share_upper"] = limits[:, 0], limits[:, 1]
-        table["share_method"] = "simultaneous multinomial (Goodman 1965)"
-    return table.sort_values(["arrests", *by], ascending=[False] + [True] * len(by)).reset_index(
-        drop=True
-    )
+        table["share_method"] = f"{conf:.0%} {SHARE_METHODS[share_method]}"
+    order = ["arrests", *by]
+    table = table.sort_values(order, ascending=[False] + [True] * len(by)).reset_index(drop=True)
+    view = by + COUNTS_VIEW + (["rate", "rate_lower", "rate_upper"] if exposure is not None else [])
+    view += ["share", "share_lower", "share_upper", "share_method"] if shares else []
+    return table[view + ["n_rows", "conf"]] if full else table[view]
 
 
 # ---------------------------------------------------------------------- arrest yield
@@ -461,21 +494,38 @@ def arrest_counts(
 YIELD_BY = ("year", "month", "threshold", "purpose", "borough")
 _YIELD_NEEDS = ("date", "faces_seen", "alerts", "arrests")
 
+#: The columns :func:`arrest_yield` returns by default (after the ``by`` columns);
+#: ``full=True`` adds the limits of the per-alert and per-face rates, ``per_alert_method``
+#: and ``conf``.
+YIELD_VIEW = [
+    "n_deployments", "n_excluded", "n_primary", "n_secondary", "arrests", "per_deployment",
+    "per_deployment_lower", "per_deployment_upper", "per_deployment_lower_spread",
+    "per_deployment_upper_spread", "alerts_used", "per_1000_alerts", "faces_used",
+    "per_100k_faces", "dispersion",
+]  # fmt: skip
+
 
 def _yield_frame(deployments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     needed = list(_YIELD_NEEDS) + [c for c in by if c not in ("year", "month")]
     checks.frame(deployments, list(dict.fromkeys(needed)))
     frame = deployments.copy()
     dates = pd.to_datetime(frame["date"], errors="coerce")
-    bad = frame.index[dates.isna()]
+    bad = np.flatnonzero(dates.isna().to_numpy())
     if len(bad):
-        raise ValueError(f"deployments has missing or unreadable dates at rows {list(bad)[:10]}")
+        rows = "; ".join(checks.row_label(deployments, int(i)) for i in bad[:5])
+        raise ValueError(
+            f"column 'date': {len(bad)} missing or unreadable dates, e.g. {rows} (values "
+            f"{[deployments['date'].iloc[int(i)] for i in bad[:5]]})"
+        )
     if "year" not in deployments.columns:
         frame["year"] = dates.dt.year
     if "month" not in deployments.columns:
         frame["month"] = dates.dt.to_period("M")
     for column in ("faces_seen", "alerts", "arrests"):
         frame[column] = checks.count_column(deployments, column)
+    tiers = tier_indicators(deployments, frame["arrests"].notna().to_numpy())
+    if tiers is not None:
+        frame = pd.concat([frame.drop(columns=list(tiers.columns), errors="ignore"), tiers], axis=1)
     return frame
 
 
@@ -499,21 +549,24 @@ def _poisson_rate(count: int, exposure: float, conf: float) -> tuple[float, floa
     return count / exposure, float(limits["lower"]), float(limits["upper"])
 
 
-def _dispersion(values: np.ndarray) -> float:
-    if len(values) < 2 or values.mean() == 0:
-        return np.nan
-    mean = values.mean()
-    return float(((values - mean) ** 2 / mean).sum() / (len(values) - 1))
-
-
 def _yield_row(group: pd.DataFrame, conf: float) -> dict:
     known = group[group["arrests"].notna()]
     arrests = int(known["arrests"].sum())
-    row = {"n_deployments": len(known), "n_excluded": len(group) - len(known), "arrests": arrests}
+    row = {"n_deployments": len(known), "n_excluded": len(group) - len(known)}
+    for tier in TIERS:
+        column = f"n_{tier}"
+        row[column] = int(group[column].sum()) if column in group.columns else pd.NA
+    row["arrests"] = arrests
     rate = _poisson_rate(arrests, float(len(known)), conf)
     row |= dict(
         zip(("per_deployment", "per_deployment_lower", "per_deployment_upper"), rate, strict=True)
     )
+    # beside the exact interval, one that allows for deployments differing (never narrower)
+    low = high = np.nan
+    if len(known) >= 2 and arrests > 0:
+        spread = quasi_poisson_ci(known["arrests"].to_numpy(dtype=np.int64), 1.0, conf)
+        low, high = min(spread["lower"], rate[1]), max(spread["upper"], rate[2])
+    row |= {"per_deployment_lower_spread": low, "per_deployment_upper_spread": high}
     with_alerts = known[known["alerts"].notna()]
     alerts, hits = int(with_alerts["alerts"].sum()), int(with_alerts["arrests"].sum())
     lower, upper, method = _per_alert(hits, alerts, conf)
@@ -535,8 +588,19 @@ def _yield_row(group: pd.DataFrame, conf: float) -> dict:
     return row
 
 
+def _dispersion(values: np.ndarray) -> float:
+    if len(values) < 2 or values.mean() == 0:
+        return np.nan
+    mean = values.mean()
+    return float(((values - mean) ** 2 / mean).sum() / (len(values) - 1))
+
+
 def arrest_yield(
-    deployments: pd.DataFrame, by: str | list[str] | None = "year", *, conf: float = 0.95
+    deployments: pd.DataFrame,
+    by: str | list[str] | None = "year",
+    *,
+    conf: float = 0.95,
+    full: bool = False,
 ) -> pd.DataFrame:
     """Arrests per deployment, per 1,000 alerts and per 100,000 faces seen, with intervals.
 
@@ -548,7 +612,8 @@ def arrest_yield(
     ----------
     deployments : pandas.DataFrame
         One row per deployment with ``date``, ``faces_seen``, ``alerts``, ``arrests`` and
-        the grouping columns (e.g. :func:`lfr_analysis.data.load_deployments`).
+        the grouping columns (e.g. :func:`lfr_analysis.data.load_deployments`); with a
+        ``source_type`` column the rows used of each tier are counted.
     by : str, list of str or None
         ``"year"`` or ``"month"`` (from ``date``; a month is a pandas ``Period``, as in
         :func:`lfr_analysis.rates.false_alert_rates`), ``"threshold"``, ``"purpose"``,
@@ -556,26 +621,32 @@ def arrest_yield(
         (e.g. threshold not recorded) form their own group.
     conf : float
         Confidence level.
+    full : bool
+        Return the full working instead of the reader's view (:data:`YIELD_VIEW`).
 
     Returns
     -------
     pandas.DataFrame
         Per group: ``n_deployments`` (arrests known), ``n_excluded`` (arrests unknown),
-        ``arrests``;
-        ``per_deployment`` (exact Poisson interval); ``per_1000_alerts`` (Clopper-Pearson
-        on arrests out of alerts, or exact Poisson where arrests exceed alerts; method in
-        ``per_alert_method``); ``per_100k_faces`` (exact Poisson); ``dispersion`` (Pearson
-        variance-to-mean ratio of arrests per deployment: well above 1 means deployments
-        differ more than Poisson, so the per-deployment interval is too narrow);
-        ``conf``.
+        ``n_primary``, ``n_secondary`` (deployments used of each ``source_type``),
+        ``arrests``; ``per_deployment`` (exact Poisson interval, and
+        ``per_deployment_lower_spread``/``_upper_spread``, a quasi-Poisson interval that
+        allows for deployments differing, never narrower than the exact one);
+        ``per_1000_alerts`` (Clopper-Pearson on arrests out of alerts, or exact Poisson
+        where arrests exceed alerts; method in ``per_alert_method``); ``per_100k_faces``
+        (exact Poisson); ``dispersion`` (Pearson variance-to-mean ratio of arrests per
+        deployment: well above 1 means deployments differ more than Poisson, so the exact
+        per-deployment interval is too narrow); ``conf``.
 
     Raises
     ------
     ValueError
-        Naming missing columns, unreadable dates, counts that are not whole numbers >= 0
-        (naming the row and its ``deployment_id``).
+        Naming missing columns, unreadable dates (with row and ``deployment_id``), counts
+        that are not whole numbers >= 0 (naming the row and its ``deployment_id``).
     """
     conf = checks.conf_level(conf)
+    if not isinstance(full, bool):
+        raise TypeError(f"full must be True or False, got {full!r}")
     by_list = [] if by is None else _as_list(by)
     frame = _yield_frame(deployments, by_list)
     if not by_list:
@@ -587,4 +658,8 @@ def arrest_yield(
             records.append(dict(zip(by_list, key, strict=True)) | _yield_row(group, conf))
         result = pd.DataFrame.from_records(records)
     result["conf"] = conf
-    return result
+    for tier in TIERS:
+        result[f"n_{tier}"] = result[f"n_{tier}"].astype("Int64")
+    if full:
+        return result
+    return result[by_list + YIELD_VIEW]

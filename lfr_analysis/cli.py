@@ -5,7 +5,10 @@ handler's module by its dotted name and imports it (:func:`importlib.import_modu
 when its subcommand is asked for, so that ``lfr-analysis --help`` stays fast: the one place
 in the package where a module of the package is imported at run time rather than at the
 top of a file (see ``docs/architecture.md``). Every handler takes the remaining arguments
-as a list and returns an exit code.
+as a list and returns an exit code. The dispatcher is also where layers that may not import
+each other meet: :data:`HOOKS` hands a handler a function of a higher layer (the rebuild
+gets the claims ledger, to say which published figures a new record changes), imported only
+when it is called.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 
 from lfr_analysis import __version__
 
-__all__ = ["SUBCOMMANDS", "main"]
+__all__ = ["HOOKS", "SUBCOMMANDS", "main"]
 
 #: subcommand -> ("module", "function", one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
@@ -59,6 +62,21 @@ NESTED: dict[tuple[str, str], str] = {
 }
 
 
+#: subcommand -> {keyword argument: ("module", "function")} passed to its handler, lazily.
+HOOKS: dict[str, dict[str, tuple[str, str]]] = {
+    "data": {"ledger": ("lfr_analysis.claims", "ledger")},
+}
+
+
+def _lazy(module_name: str, function_name: str):
+    """Return a function that imports ``module_name`` and calls its function when called."""
+
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module_name), function_name)(*args, **kwargs)
+
+    return call
+
+
 def _usage() -> str:
     width = max(len(name) for name in SUBCOMMANDS)
     lines = ["usage: lfr-analysis COMMAND [ARGS...]", "", "commands:"]
@@ -86,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     module_name, function_name, _ = SUBCOMMANDS[name]
     handler = getattr(importlib.import_module(module_name), function_name)
-    return int(handler(rest) or 0)
+    hooks = {keyword: _lazy(*target) for keyword, target in HOOKS.get(name, {}).items()}
+    return int(handler(rest, **hooks) or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,16 +41,14 @@ import csv
 import importlib.util
 import io
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from lfr_analysis import datasets, paths
+from lfr_analysis import datasets, files, paths
 from lfr_analysis.datasets import manifest as data_manifest
 
 __all__ = [
@@ -127,22 +125,6 @@ def value_labels(field: dict) -> dict[int, str] | None:
     return None
 
 
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Write through ``write(temporary path)`` in the target's folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def _cell(value, kind: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
@@ -169,7 +151,7 @@ def write_csv(frame: pd.DataFrame, resource: dict, target: Path) -> None:
     for record in frame.astype(object).itertuples(index=False):
         writer.writerow([_cell(v, kinds[c]) for c, v in zip(frame.columns, record, strict=True)])
     text = buffer.getvalue()
-    _atomic_write(target, lambda path: path.write_text(text, encoding="utf-8", newline=""))
+    files.write_through(target, lambda path: path.write_text(text, encoding="utf-8", newline=""))
 
 
 def write_parquet(frame: pd.DataFrame, resource: dict, target: Path) -> None:
@@ -186,7 +168,7 @@ def write_parquet(frame: pd.DataFrame, resource: dict, target: Path) -> None:
     summary = {k: resource[k] for k in ("name", "title", "path", "hash") if k in resource}
     metadata[b"datapackage_resource"] = json.dumps(summary, ensure_ascii=False).encode()
     table = table.cast(pa.schema(described, metadata=metadata))
-    _atomic_write(target, lambda path: pq.write_table(table, path))
+    files.write_through(target, lambda path: pq.write_table(table, path))
 
 
 def write_xlsx(frame: pd.DataFrame, resource: dict, target: Path) -> None:
@@ -210,7 +192,7 @@ def write_xlsx(frame: pd.DataFrame, resource: dict, target: Path) -> None:
                     width = max(len(str(c.value or "")) for c in list(column)[:200])
                     sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
 
-    _atomic_write(target, write)
+    files.write_through(target, write)
 
 
 def stata_frame(frame: pd.DataFrame, resource: dict) -> tuple[pd.DataFrame, dict, dict]:
@@ -268,7 +250,7 @@ def write_dta(frame: pd.DataFrame, resource: dict, target: Path) -> None:
             convert_strl=too_long,
         )
 
-    _atomic_write(target, write)
+    files.write_through(target, write)
 
 
 WRITERS = {"csv": write_csv, "parquet": write_parquet, "xlsx": write_xlsx, "dta": write_dta}
@@ -433,7 +415,7 @@ def export(
             log(f"wrote {target} ({len(frame)} rows, {frame.shape[1]} columns)")
         codebook = output / f"{stem}.codebook.md"
         text = codebook_text(resource, frame, formats)
-        _atomic_write(codebook, lambda path, t=text: path.write_text(t, encoding="utf-8"))
+        files.write_through(codebook, lambda path, t=text: path.write_text(t, encoding="utf-8"))
         written.append(codebook)
         log(f"wrote {codebook}")
     return written

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["write_bytes", "write_text"]
+__all__ = ["write_bytes", "write_text", "write_through"]
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -61,6 +62,34 @@ def write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> Path:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
     return write_bytes(path, text.encode(encoding))
+
+
+def write_through(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Let ``write(temporary_path)`` write the file, then put it in place atomically.
+
+    For writers that need a path of their own (``DataFrame.to_excel``, ``to_stata``,
+    ``to_parquet``): the temporary path is in the target's folder; once ``write`` returns,
+    the file is ``fsync``-ed and renamed over the target. If ``write`` raises, the target
+    is unchanged and the temporary file removed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def _umask() -> int:

@@ -2,8 +2,10 @@
 
 :func:`load_precision_references` gives the published per-alert results (Essex 2019 for the
 Met's trials, South Wales Police 2017-18); :func:`compare_precision` compares an observed
-share of true alerts with one of them, and :func:`share_vs_benchmark` compares a share (for
-example of false alerts that involved Black people) with a population benchmark, exactly.
+share of true alerts with one of them, :func:`precision_by` does so for every group of
+deployments (e.g. each threshold) and reference at once, and :func:`share_vs_benchmark`
+compares a share (for example of false alerts that involved Black people) with a population
+benchmark, exactly.
 """
 
 from __future__ import annotations
@@ -11,20 +13,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
 from lfr_analysis.datasets import study_predictions
+from lfr_analysis.rates import TIERS, tier_indicators
 from lfr_analysis.references import citation
 from lfr_analysis.stats import checks
 from lfr_analysis.stats.intervals import difference_ci, rate_ci
 
 __all__ = [
+    "PRECISION_VIEW",
     "PrecisionReference",
     "compare_precision",
     "load_precision_references",
+    "precision_by",
     "share_vs_benchmark",
 ]
+
+#: The fields :func:`compare_precision` returns by default; ``full=True`` adds
+#: ``ref_true_alerts``, ``ref_alerts``, ``conf`` and ``method``.
+PRECISION_VIEW = [
+    "reference", "true_alerts", "alerts", "precision", "precision_lower", "precision_upper",
+    "ref_precision", "ref_precision_lower", "ref_precision_upper", "difference",
+    "difference_lower", "difference_upper", "p_fisher_two_sided",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,12 @@ def _check_count_pair(events, trials, label):
 
 
 def compare_precision(
-    true_alerts: int, alerts: int, reference: PrecisionReference, *, conf: float = 0.95
+    true_alerts: int,
+    alerts: int,
+    reference: PrecisionReference,
+    *,
+    conf: float = 0.95,
+    full: bool = False,
 ) -> pd.Series:
     """Compare the share of alerts that were true with a published per-alert result.
 
@@ -101,12 +120,17 @@ def compare_precision(
         E.g. from :func:`load_precision_references`.
     conf : float
         Confidence level.
+    full : bool
+        Add the reference's counts, ``conf`` and ``method`` to the reader's view
+        (:data:`PRECISION_VIEW`).
 
     Returns
     -------
     pandas.Series
     """
     conf = checks.conf_level(conf)
+    if not isinstance(full, bool):
+        raise TypeError(f"full must be True or False, got {full!r}")
     if not isinstance(reference, PrecisionReference):
         raise TypeError(f"reference must be a PrecisionReference, got {type(reference)!r}")
     _check_count_pair(true_alerts, alerts, "observed")
@@ -122,7 +146,7 @@ def compare_precision(
         [true_alerts, alerts - true_alerts],
         [reference.true_alerts, reference.alerts - reference.true_alerts],
     ]
-    return pd.Series(
+    result = pd.Series(
         {
             "true_alerts": true_alerts,
             "alerts": alerts,
@@ -143,6 +167,63 @@ def compare_precision(
             "method": "Clopper-Pearson; Newcombe difference; Fisher exact",
         }
     )
+    return result if full else result[PRECISION_VIEW]
+
+
+def precision_by(
+    deployments: pd.DataFrame,
+    references: dict[str, PrecisionReference],
+    by: str = "threshold",
+    *,
+    conf: float = 0.95,
+    full: bool = False,
+) -> pd.DataFrame:
+    """:func:`compare_precision` for every group of deployments against every reference.
+
+    Within each group the true and false alerts of the deployments that record both are
+    summed; the alerts compared are their sum (alerts recorded as neither are left out).
+
+    Parameters
+    ----------
+    deployments : pandas.DataFrame
+        With ``true_alerts``, ``false_alerts`` and the ``by`` column (and ``source_type``).
+    references : dict of str to PrecisionReference
+        E.g. :func:`load_precision_references`.
+    by : str
+        Grouping column; rows whose value is missing form their own group.
+    conf : float
+    full : bool
+        As :func:`compare_precision`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and reference: the ``by`` value, ``reference_key``,
+        ``n_deployments``, ``n_excluded``, ``n_primary``, ``n_secondary``, then the fields
+        of :func:`compare_precision`.
+    """
+    checks.frame(deployments, ["true_alerts", "false_alerts", by])
+    if not isinstance(references, dict) or not references:
+        raise TypeError("references must be a non-empty dict of name -> PrecisionReference")
+    true = checks.count_column(deployments, "true_alerts")
+    false = checks.count_column(deployments, "false_alerts")
+    used = ~np.isnan(true) & ~np.isnan(false)
+    tiers = tier_indicators(deployments, used)
+    rows = []
+    for value, index in deployments.groupby(by, dropna=False, sort=True).indices.items():
+        mask = used[index]
+        counts = {"n_deployments": int(mask.sum()), "n_excluded": int((~mask).sum())}
+        for tier in TIERS:
+            counts[f"n_{tier}"] = (
+                pd.NA if tiers is None else int(tiers[f"n_{tier}"].iloc[index].sum())
+            )
+        hits, misses = int(true[index][mask].sum()), int(false[index][mask].sum())
+        for key, reference in references.items():
+            if hits + misses == 0:
+                continue
+            result = compare_precision(hits, hits + misses, reference, conf=conf, full=full)
+            rows.append({by: value, "reference_key": key, **counts, **result.to_dict()})
+    return pd.DataFrame.from_records(rows)
 
 
 def share_vs_benchmark(

@@ -26,6 +26,7 @@ from lfr_analysis.stats.intervals import rate_ci
 __all__ = [
     "NPL_COUNT_ROWS",
     "NPL_RATE_ROW",
+    "REFERENCE_VIEW",
     "Reference",
     "citation",
     "load_references",
@@ -61,6 +62,10 @@ class Reference:
         ``study_predictions.csv`` the reference is built from.
     notes : str
         Caveats.
+    rate_derived : bool
+        True when ``fpir`` was not published but derived as ``events / exposure`` under an
+        assumed exposure (NPL's 0.62 figure: 1 event in the implied 42,000 passes), so that
+        the rate moves with the exposure (:func:`with_study_size` with ``exposure=``).
     """
 
     name: str
@@ -72,6 +77,7 @@ class Reference:
     exposure_basis: str = ""
     source: str = ""
     notes: str = ""
+    rate_derived: bool = False
 
     def __post_init__(self):
         where = f"Reference {self.name!r}"
@@ -89,6 +95,22 @@ class Reference:
             if self.exposure is None:
                 raise ValueError(f"{where}: events need a positive exposure")
             checks.positive(self.exposure, f"{where}: exposure")
+        if not isinstance(self.rate_derived, bool):
+            raise TypeError(f"{where}: rate_derived must be True or False")
+        if self.rate_derived and not (self.events and self.exposure):
+            raise ValueError(f"{where}: a derived rate needs events (at least 1) and exposure")
+
+    @property
+    def rate_basis(self) -> str:
+        """How the rate was obtained, in words: published, derived, or an upper bound only."""
+        if self.zero_events:
+            return "no events: an upper bound only, which depends on the assumed exposure"
+        if self.rate_derived:
+            return (
+                f"derived: {self.events} event(s) / {self.exposure:,.0f} passes (an assumed "
+                "exposure), not a published rate"
+            )
+        return "published rate"
 
     @property
     def zero_events(self) -> bool:
@@ -150,7 +172,9 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
     ``7 / (1/6,000) = 42,000`` passes at a 10,000 watchlist: the exposure under which the
     7 events give the published rate. The same test passes were scored at 0.62 and 0.64, so
     the same exposure serves there (1 event and 0 events). This assumption is carried in
-    each reference's ``exposure_basis``; change it with :func:`with_study_size`.
+    each reference's ``exposure_basis``; change it with :func:`with_study_size`. The 0.62
+    rate (1 event in those passes) is therefore itself derived from the assumed exposure,
+    not published (``rate_derived``).
 
     Parameters
     ----------
@@ -178,10 +202,11 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
     references = {}
     for threshold, row_id in NPL_COUNT_ROWS.items():
         events = int(study_predictions.row(table, row_id)["events"])
-        if threshold == 0.60:
-            fpir = fpir_060
-        else:
-            fpir = events / exposure if events else None
+        # the published rate at 0.60; elsewhere the rate is the events over the passes the
+        # 0.60 rate implies (derived, not published), or only a bound when there are none
+        published = threshold == 0.60
+        fpir = fpir_060 if published else (events / exposure if events else None)
+        derived = not published and fpir is not None
         source = citation(table, [row_id, NPL_RATE_ROW])
         key = f"npl2023_t{round(threshold * 100):03d}"
         references[key] = Reference(
@@ -198,6 +223,7 @@ def load_references(path: str | Path | None = None, *, verify_checksum: bool = T
                 if events
                 else "No false positives in the test: only an upper bound on the rate exists."
             ),
+            rate_derived=derived,
         )
     return references
 
@@ -207,7 +233,9 @@ def with_study_size(
 ) -> Reference:
     """Return a copy of ``reference`` resting on a different study size (a sensitivity analysis).
 
-    The published rate stays the same; only the study's own uncertainty changes.
+    A published rate stays the same; only the study's own uncertainty changes. A rate that
+    was derived from an assumed exposure (``rate_derived``, e.g. NPL's 0.62 figure) moves
+    with the exposure: the events stay, the rate becomes ``events / exposure``.
 
     Parameters
     ----------
@@ -215,25 +243,33 @@ def with_study_size(
     basis : str
         Why this size (carried into outputs).
     events : int, optional
-        For a reference with events: the number of study events the published rate is taken
+        For a reference with a published rate: the number of study events the rate is taken
         to rest on; the exposure becomes ``events / fpir``.
     exposure : float, optional
         For a zero-event reference: the passes (at the reference watchlist size) in which no
-        event was seen; the upper bound changes with it.
+        event was seen (the upper bound changes with it); for a derived rate, the passes
+        behind its events (the rate changes with it).
 
     Raises
     ------
     ValueError
         When the argument does not fit the reference (events for a zero-event reference, or
-        exposure for one with events) or is not positive.
+        exposure for a published rate) or is not positive.
     """
     if not isinstance(reference, Reference):
         raise TypeError(f"reference must be a Reference, got {type(reference).__name__}")
-    if reference.zero_events:
+    if not isinstance(basis, str) or not basis.strip():
+        raise ValueError(f"basis must say why this study size, got {basis!r}")
+    if reference.zero_events or reference.rate_derived:
         if events is not None or exposure is None:
-            raise ValueError(f"{reference.name!r} saw no events: give exposure, not events")
-        checks.positive(exposure, "exposure")
-        return replace(reference, exposure=float(exposure), exposure_basis=basis)
+            why = "saw no events" if reference.zero_events else "rests on an assumed exposure"
+            raise ValueError(f"{reference.name!r} {why}: give exposure, not events")
+        exposure = float(checks.positive(exposure, "exposure")[0][0])
+        if reference.zero_events:
+            return replace(reference, exposure=exposure, exposure_basis=basis)
+        return replace(
+            reference, exposure=exposure, fpir=reference.events / exposure, exposure_basis=basis
+        )
     if exposure is not None or events is None:
         raise ValueError(f"{reference.name!r} rests on a rate: give events, not exposure")
     events = checks.whole(events, "events", minimum=1)
@@ -242,7 +278,25 @@ def with_study_size(
     )
 
 
-def references_table(references: dict[str, Reference], conf: float = 0.95) -> pd.DataFrame:
+#: The columns :func:`references_table` returns by default; ``full=True`` adds
+#: ``exposure_basis`` and ``source``.
+REFERENCE_VIEW = [
+    "name",
+    "threshold",
+    "watchlist_size",
+    "fpir",
+    "one_in",
+    "rate_basis",
+    "events",
+    "exposure",
+    "upper_one_sided",
+    "one_in_at_upper",
+]
+
+
+def references_table(
+    references: dict[str, Reference], conf: float = 0.95, *, full: bool = False
+) -> pd.DataFrame:
     """Return the references as a table: rate, '1 in N', event count, exposure and bound.
 
     Parameters
@@ -250,11 +304,20 @@ def references_table(references: dict[str, Reference], conf: float = 0.95) -> pd
     references : dict of str to Reference
         E.g. :func:`load_references`.
     conf : float
-        Level of the one-sided upper bounds.
+        Level of the one-sided upper bounds (``upper_one_sided``).
+    full : bool
+        Add ``exposure_basis`` and ``source`` (long text) to the reader's view
+        (:data:`REFERENCE_VIEW`).
     """
     conf = checks.conf_level(conf)
+    if not isinstance(full, bool):
+        raise TypeError(f"full must be True or False, not {full!r}")
+    if not isinstance(references, dict) or not references:
+        raise TypeError("references must be a non-empty dict of name -> Reference")
     records = []
     for key, ref in references.items():
+        if not isinstance(ref, Reference):
+            raise TypeError(f"references[{key!r}] must be a Reference, got {type(ref).__name__}")
         upper = ref.upper_bound(conf) if ref.events is not None else np.nan
         records.append(
             {
@@ -264,12 +327,15 @@ def references_table(references: dict[str, Reference], conf: float = 0.95) -> pd
                 "watchlist_size": ref.watchlist_size,
                 "fpir": np.nan if ref.fpir is None else ref.fpir,
                 "one_in": np.nan if ref.fpir is None else 1 / ref.fpir,
+                "rate_basis": ref.rate_basis,
                 "events": ref.events,
                 "exposure": ref.exposure,
-                f"upper_{conf:.0%}_one_sided": upper,
+                "upper_one_sided": upper,
                 "one_in_at_upper": 1 / upper if upper > 0 else np.nan,
+                "conf": conf,
                 "exposure_basis": ref.exposure_basis,
                 "source": ref.source,
             }
         )
-    return pd.DataFrame.from_records(records).set_index("key")
+    table = pd.DataFrame.from_records(records).set_index("key")
+    return table if full else table[REFERENCE_VIEW]

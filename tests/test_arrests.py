@@ -147,7 +147,12 @@ def test_counts_carry_exact_poisson_intervals(harmonised):
         expected = getattr(ref, f"garwood_{row.arrests}")  # poisson.test(x)$conf.int
         assert row.lower == pytest.approx(expected.lower, rel=1e-10)
         assert row.upper == pytest.approx(expected.upper, rel=1e-10)
-    assert table["conf"].eq(0.95).all()
+    assert (
+        A.arrest_counts(harmonised, "offence_group", events=APRIL_9, full=True)["conf"]
+        .eq(0.95)
+        .all()
+    )
+    assert list(table.columns) == ["offence_group", *A.COUNTS_VIEW]
 
 
 def test_counts_with_exposure_give_rates(harmonised):
@@ -168,7 +173,12 @@ def test_lower_bound_counts_read_as_lower_bounds(harmonised):
 
 def test_shares_of_exclusive_complete_categories(harmonised):
     table = A.arrest_counts(
-        harmonised, "outcome", row_types=["outcome"], events=YTD_2024, shares=True
+        harmonised,
+        "outcome",
+        row_types=["outcome"],
+        events=YTD_2024,
+        shares=True,
+        share_method="goodman",
     )
     counts = dict(zip(table["outcome"], table["arrests"], strict=True))
     assert counts == {
@@ -185,7 +195,9 @@ def test_shares_of_exclusive_complete_categories(harmonised):
 
 
 def test_shares_of_listed_people(harmonised):
-    table = A.arrest_counts(harmonised, "offence_group", events=APRIL_9, shares=True)
+    table = A.arrest_counts(
+        harmonised, "offence_group", events=APRIL_9, shares=True, share_method="goodman"
+    )
     assert A.NOT_DESCRIBED not in set(table["offence_group"])
     assert tuple(table["arrests"]) == ref.APRIL_9_OFFENCE_GROUPS
     np.testing.assert_allclose(
@@ -369,7 +381,7 @@ def synthetic_deployments() -> pd.DataFrame:
 
 
 def test_yield_by_year_hand_computed():
-    table = A.arrest_yield(synthetic_deployments(), by="year").set_index("year")
+    table = A.arrest_yield(synthetic_deployments(), by="year", full=True).set_index("year")
     y23, y24 = table.loc[2023], table.loc[2024]
     # 2023: two deployments, one with arrests known (2 arrests, 5 alerts, 10,000 faces)
     assert (y23["n_deployments"], y23["n_excluded"], y23["arrests"]) == (1, 1, 2)
@@ -421,7 +433,7 @@ def test_yield_other_groupings_add_up(by):
 def test_yield_when_arrests_exceed_alerts_uses_poisson():
     frame = synthetic_deployments()
     frame.loc[0, "arrests"] = 9
-    row = A.arrest_yield(frame, by="year").set_index("year").loc[2023]
+    row = A.arrest_yield(frame, by="year", full=True).set_index("year").loc[2023]
     assert row["per_alert_method"].startswith("exact Poisson")
     expected = ref.garwood_9_per_5  # poisson.test(9, 5)$conf.int
     assert row["per_1000_alerts_upper"] == pytest.approx(1000 * expected.upper, rel=1e-10)

@@ -78,9 +78,12 @@ def test_deployments_columns_and_types(deployments):
 
 
 def test_unknown_counts_are_missing_never_zero(deployments):
-    secondary = deployments[deployments["source_type"] == "secondary"]
-    assert secondary["watchlist_size"].isna().all()
-    assert secondary["threshold"].isna().all()
+    flags = deployments["quality_flags"].fillna("")
+    transcribed = deployments[flags.str.contains("secondary_transcription")]
+    assert transcribed["watchlist_size"].isna().all()
+    assert transcribed["threshold"].isna().all()
+    cells = deployments[flags.str.contains("transcribed_pdf_cells")]
+    assert len(cells) == 38 and cells["watchlist_size"].notna().all()
     stopped = deployments[deployments["quality_flags"].str.contains("counts_printed_na", na=False)]
     assert len(stopped) == 1
     assert stopped["alerts"].isna().all() and stopped["faces_seen"].isna().all()
@@ -107,7 +110,8 @@ def test_flags_on_the_known_quirk_rows(deployments):
     grid = deployments["source_table"].str.startswith("lfr-deployment-grid-2023-to-2024.pdf")
     assert deployments.loc[grid, "quality_flags"].str.contains("disposal_columns_identical").all()
     secondary = deployments["source_type"] == "secondary"
-    assert deployments.loc[secondary, "quality_flags"].str.contains("secondary_transcription").all()
+    tiers = deployments.loc[secondary, "quality_flags"]
+    assert tiers.str.contains("secondary_transcription|transcribed_pdf_cells").all()
 
 
 def test_other_deployments(deployments):
@@ -129,13 +133,16 @@ def test_other_deployments(deployments):
     assert news.set_index("deployment_id").loc["MET-NEWS-20220707", "faces_seen"] == 15600
 
 
-def test_secondary_rows_file_loads_and_feeds_every_secondary_row(deployments):
+def test_secondary_rows_file_feeds_every_row_after_the_transcribed_pdf(deployments):
     secondary = data.load_secondary_rows()
     assert len(secondary) == 252
     assert secondary["record_id"].is_unique
-    rows = deployments[deployments["source_type"] == "secondary"]
-    assert rows["alerts"].sum() == secondary["alerts"].sum()
-    assert rows["arrests"].sum() == secondary["arrests"].sum()
+    used = secondary[secondary["date"] > pd.Timestamp("2025-07-11")]
+    flags = deployments["quality_flags"].fillna("")
+    rows = deployments[flags.str.contains("secondary_transcription")]
+    assert len(rows) == len(used) == 252 - 38
+    assert rows["alerts"].sum() == used["alerts"].sum()
+    assert rows["arrests"].sum() == used["arrests"].sum()
 
 
 # ------------------------------------------------------------ corrupted copies
@@ -333,19 +340,21 @@ def test_fetch_saves_each_pdf_and_reports_unknown_versions(tmp_path):
         requested.append(request.full_url)
         return FakeResponse(b"%PDF-1.4 not the Met's file\n%%EOF\n")
 
-    report = rebuild_cli.fetch(tmp_path, opener=opener)
+    registry = tmp_path / "registry.csv"
+    report = rebuild_cli.fetch(tmp_path, opener=opener, registry=registry, today="2026-12-01")
     assert requested == [d.url for d in met_sources.SOURCE_DOCUMENTS]
     for document in met_sources.SOURCE_DOCUMENTS:
         assert (tmp_path / document.file_names[0]).is_file()
-    assert all("NEW VERSION" in line for line in report)
+    assert all("NEW VERSION" in line for line in report[:-1])
+    assert registry.is_file()
 
 
 def test_fetch_failure_names_the_url(tmp_path):
     def opener(request):
         raise OSError("network unreachable")
 
-    with pytest.raises(OSError, match="download of https://www.met.police.uk/.*failed"):
-        rebuild_cli.fetch(tmp_path, opener=opener)
+    with pytest.raises(OSError, match="failed at every address .*https://www.met.police.uk/"):
+        rebuild_cli.fetch(tmp_path, opener=opener, registry=tmp_path / "registry.csv")
 
 
 def test_build_without_pdfs_fails_clearly(tmp_path, capsys):
@@ -408,7 +417,7 @@ def test_coverage_and_settings_and_flag_counts():
     tiny = _tiny()
     table = data.coverage(tiny)
     assert table.loc["x.pdf", "rows"] == 2 and table.loc["x.pdf", "with_faces_seen"] == 1
-    assert table.loc["secondary transcription", "with_watchlist_size"] == 0
+    assert table.loc["compiled", "with_watchlist_size"] == 0
     settings = data.settings_by_threshold(tiny)
     assert settings.loc[0.6, "deployments"] == 2
     assert (settings.loc[0.6, "watchlist_min"], settings.loc[0.6, "watchlist_max"]) == (10, 12)
@@ -427,6 +436,7 @@ def test_fetch_refuses_a_page_that_is_not_a_pdf(tmp_path):
     def opener(request):
         return FakeResponse(b"<html>Page moved</html>")
 
-    with pytest.raises(OSError, match="did not return a PDF"):
-        rebuild_cli.fetch(tmp_path, opener=opener)
-    assert list(tmp_path.iterdir()) == []
+    registry = tmp_path / "registry.csv"
+    with pytest.raises(OSError, match="not a PDF"):
+        rebuild_cli.fetch(tmp_path, opener=opener, registry=registry)
+    assert [p.name for p in tmp_path.iterdir()] == ["registry.csv"]

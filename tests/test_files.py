@@ -58,3 +58,19 @@ def test_text_and_bytes_are_checked():
         files.write_bytes("x", "text")
     with pytest.raises(TypeError, match="text must be str"):
         files.write_text("x", b"bytes")
+
+
+def test_write_through_a_writer_that_fails_leaves_the_old_file(tmp_path):
+    target = tmp_path / "export.xlsx"
+    target.write_bytes(b"old")
+
+    def failing(path):
+        path.write_bytes(b"half")
+        raise Boom("the writer failed")
+
+    with pytest.raises(Boom):
+        files.write_through(target, failing)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["export.xlsx"]
+    files.write_through(target, lambda path: path.write_bytes(b"new"))
+    assert target.read_bytes() == b"new"

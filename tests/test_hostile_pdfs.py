@@ -3,7 +3,8 @@
 Each case runs ``parse_pdf`` in a fresh process under a time limit, so a parser that
 looped forever would fail the test instead of stalling the suite. Inputs: copies of a
 real Met PDF cut at several points (when the PDFs are available), an empty file, bytes
-that are not a PDF, a PDF whose body is garbage, and an unrelated but valid PDF.
+that are not a PDF, a PDF whose body is garbage, an unrelated but valid PDF, an encrypted
+record and a small decompression bomb (``test_pdf_layouts`` tests each bound in turn).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import sys
 
 import pytest
 from matplotlib.figure import Figure
+from pdf_factory import HEADER_2025, bomb_pdf, grid_pdf, row_2025
 
 from lfr_analysis import paths
 
-TIME_LIMIT = 60  # seconds per case; the largest Met PDF parses in about 10 s
+TIME_LIMIT = 60  # seconds per case; the largest Met PDF parses in about a second
 SCRIPT = """
 import sys
 from lfr_analysis.rebuild import met_pdf
@@ -44,6 +46,7 @@ def parse_in_subprocess(path):
 
 
 def hostile_files(folder):
+    row = row_2025("Camden", "06/03/25")
     cases = {
         "empty.pdf": b"",
         "text.pdf": b"Deployment,Date\nCamden,06/04/23\n",
@@ -52,6 +55,8 @@ def hostile_files(folder):
     }
     for name, content in cases.items():
         (folder / name).write_bytes(content)
+    grid_pdf(folder / "locked.pdf", [{"header": HEADER_2025, "rows": [row]}], encrypt="pw")
+    bomb_pdf(folder / "bomb.pdf", 20_000_000)
     unrelated = Figure()
     unrelated.text(0.1, 0.5, "Annual report: facial recognition, a summary without tables")
     unrelated.savefig(folder / "unrelated.pdf")
@@ -70,10 +75,12 @@ def test_hostile_pdfs_give_a_clear_error_in_bounded_time(tmp_path):
     for path in files:
         kind, message = parse_in_subprocess(path)
         outcomes[path.name] = kind
-        assert kind in {"SourceReadError", "SourceLayoutError"}, f"{path.name}: {kind}"
+        known = {"SourceReadError", "SourceLayoutError", "SourceEncryptedError", "SourceLimitError"}
+        assert kind in known, f"{path.name}: {kind}"
         assert path.name in message, f"{path.name}: error does not name the file: {message}"
     assert outcomes["unrelated.pdf"] == "SourceLayoutError"
     assert outcomes["empty.pdf"] == "SourceReadError"
+    assert outcomes["locked.pdf"] == "SourceEncryptedError"
 
 
 def test_the_intact_small_pdf_parses(tmp_path):

@@ -1,4 +1,4 @@
-"""Tests of the Met deployment-record parser (lfr_analysis.sources.met).
+"""Tests of the Met deployment-record parser (lfr_analysis.rebuild.met_pdf).
 
 Two kinds of test:
 
@@ -21,9 +21,8 @@ from matplotlib.figure import Figure
 
 from lfr_analysis import data, paths
 from lfr_analysis.datasets import deployments as deployments_dataset
-from lfr_analysis.datasets import met_secondary_rows
 from lfr_analysis.datasets import sources as met_sources
-from lfr_analysis.rebuild import assemble, met_pdf
+from lfr_analysis.rebuild import assemble, met_pdf, quirks
 from lfr_analysis.rebuild import cli as rebuild_cli
 
 SPLIT_HEADER_2025 = [
@@ -156,7 +155,8 @@ def test_pdf_without_any_deployment_table_is_refused(tmp_path):
     fig = Figure()
     fig.text(0.1, 0.5, "Minutes of a meeting")
     fig.savefig(tmp_path / "minutes.pdf")
-    with pytest.raises(met_pdf.SourceLayoutError, match="minutes.pdf: no deployment table found"):
+    expected = "minutes.pdf, page 1: the page has text but no ruled table"
+    with pytest.raises(met_pdf.SourceLayoutError, match=expected):
         met_pdf.parse_pdf(tmp_path / "minutes.pdf")
 
 
@@ -248,7 +248,9 @@ def test_every_flag_the_parser_can_set_is_documented():
         "watchlist_size_outlier",
     }
     assert parser_flags <= set(data.QUALITY_FLAGS)
-    source = Path(met_pdf.__file__).read_text(encoding="utf-8")
+    source = "".join(
+        Path(module.__file__).read_text(encoding="utf-8") for module in (met_pdf, quirks)
+    )
     for flag in parser_flags:
         assert f'"{flag}"' in source
 
@@ -394,8 +396,9 @@ def test_spot_check_2025_rows(parsed):
 
 @pytest.mark.needs_sources
 def test_committed_deployments_match_the_pdfs(parsed):
-    documents = [(d, parsed(d.key)) for d in met_sources.SOURCE_DOCUMENTS]
-    rebuilt = assemble.table_text(assemble.build_deployments(documents, data.load_secondary_rows()))
+    documents = [(d, parsed(d.key)) for d in met_sources.SOURCE_DOCUMENTS if d.required]
+    built = assemble.build_deployments(documents, assemble.Inputs.load())
+    rebuilt = assemble.table_text(built)
     committed = (paths.data_dir() / deployments_dataset.FILE).read_text(encoding="utf-8")
     differences = rebuild_cli.row_diff(committed, rebuilt)
     assert differences == [], "\n".join(differences[:20])
@@ -407,8 +410,10 @@ def test_known_checksums_match_the_pdfs_found():
     for document in met_sources.SOURCE_DOCUMENTS:
         path = met_sources.find_document_file(document, paths.sources_dir())
         if path is None:
-            pytest.skip(f"{document.file_names[0]} not found in {paths.sources_dir()}")
-        assert met_pdf.sha256_file(path) in document.known_versions
+            if document.required:
+                pytest.skip(f"{document.file_names[0]} not found in {paths.sources_dir()}")
+            continue
+        assert met_sources.sha256_file(path) in document.known_versions
 
 
 @pytest.mark.needs_sources
@@ -416,15 +421,15 @@ def test_data_build_check_passes_then_reports_a_row_level_diff(
     parsed, tmp_path, monkeypatch, capsys
 ):
     sources = _met_pdf("grid_2020_22").parent
-    cached = [(d, parsed(d.key)) for d in met_sources.SOURCE_DOCUMENTS]
-    monkeypatch.setattr(rebuild_cli, "parse_sources", lambda folder: cached)
+    cached = [(d, parsed(d.key)) for d in met_sources.SOURCE_DOCUMENTS if d.required]
+    monkeypatch.setattr(rebuild_cli, "parse_sources", lambda *args: cached)
     assert rebuild_cli.main(["build", "--check", "--sources", str(sources)]) == 0
     assert "matches the sources" in capsys.readouterr().out
 
     copy = tmp_path / "data"
     copy.mkdir()
-    for name in (deployments_dataset.FILE, met_secondary_rows.FILE, "datapackage.json"):
-        (copy / name).write_bytes((paths.data_dir() / name).read_bytes())
+    for path in paths.data_dir().glob("*.*"):
+        (copy / path.name).write_bytes(path.read_bytes())
     committed = copy / deployments_dataset.FILE
     text = committed.read_text(encoding="utf-8")
     committed.write_text(text.replace(",2020-02-11,Stratford,", ",2020-02-11,Stratford East,"))

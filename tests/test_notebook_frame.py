@@ -1,7 +1,7 @@
 """Every notebook keeps the suite's fixed frame.
 
-Title and purpose first; a setup cell that applies the style and seeds
-``numpy.random.default_rng``; figures through ``plotting.savefig``; data sources and
+Title and purpose first; one setup call (``notebook.setup()``, with a seed where the
+notebook draws random numbers); figures through ``plotting.savefig``; data sources and
 library versions last; no outputs stored (checked on the committed copy, so a notebook run
 and saved in JupyterLab passes until it is staged with its outputs).
 """
@@ -32,11 +32,18 @@ def test_title_and_purpose_first(notebook):
     assert len(first.source.split()) > 30, "the title cell should state audience and purpose"
 
 
-def test_setup_cell_applies_style_and_seeds_a_generator(notebook):
+def test_setup_cell_applies_style_and_seeds_a_generator_where_one_is_used(notebook):
     _, nb = notebook
-    setup = next(c for c in nb.cells if c.cell_type == "code")
-    assert "use_style()" in setup.source
-    assert re.search(r"default_rng\(\s*SEED\s*\)|default_rng\(\s*\d+\s*\)", setup.source)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    setup = code[0]
+    if "notebook.setup(" in setup:
+        uses_rng = re.search(r"\brng\b", "\n".join(code[1:])) is not None
+        seeded = re.search(r"rng\s*=\s*notebook\.setup\(\s*seed\s*=", setup) is not None
+        assert seeded == uses_rng, "seed the generator exactly when the notebook draws numbers"
+        assert "use_style()" not in setup and "set_option" not in setup, "setup() does it"
+    else:  # the first version's frame, until every notebook makes the one call
+        assert "use_style()" in setup
+        assert re.search(r"default_rng\(\s*SEED\s*\)|default_rng\(\s*\d+\s*\)", setup)
 
 
 def test_sources_and_versions_last(notebook):

@@ -430,34 +430,97 @@ def test_funnel_limits_are_non_negative_and_ordered():
     )
     assert (limits >= 0).all().all()
     assert (limits[0.001] <= limits[0.025]).all() and (limits[0.975] <= limits[0.999]).all()
-    with pytest.raises(ValueError, match="positive numbers"):
+    with pytest.raises(ValueError, match="expected at position 0 must be a finite number above 0"):
         funnels.funnel_limits([0.0, 1.0])
 
 
-def test_funnel_flags_by_exact_limits_and_adjusted_p(refs):
+def test_funnel_flags_by_exact_limits_and_one_two_sided_family(refs):
     # "tiny": E = 0.01 (60 faces at 10,000), O = 1; P(X = 0) = exp(-0.01) = 0.99005, so O = 1
     # is above the 97.5% quantile (0) but not the 99.9% quantile (1). "small": E = 0.03, O = 1.
+    # "hot": E = 0.01, O = 2; "empty": E = 10, O = 0.
     frame = deployments(
         [
             ("tiny", "2023-05-01", 10_000, 0.6, 60, 1),
             ("small", "2023-05-01", 10_000, 0.6, 180, 1),
             ("big", "2023-05-02", 10_000, 0.6, 60_000, 10),
             ("zero", "2023-05-03", 10_000, 0.6, 6_000, 0),
+            ("hot", "2023-05-04", 10_000, 0.6, 60, 2),
+            ("empty", "2023-05-05", 10_000, 0.6, 60_000, 0),
         ]
     )
-    points, limits = funnels.funnel_data(frame, refs["npl2023_t060"])
+    points, limits = funnels.funnel_data(frame, refs["npl2023_t060"], full=True)
     points = points.set_index("deployment_id")
-    p_tiny, p_small = 1 - math.exp(-0.01), 1 - math.exp(-0.03)
+    p_tiny = 1 - math.exp(-0.01)
+    p_hot = 1 - math.exp(-0.01) * 1.01
     assert points.loc["tiny", "expected"] == pytest.approx(0.01)
     assert points.loc["tiny", "p_more"] == pytest.approx(p_tiny)
     assert points.loc["tiny", "flag"] == "above 95%"
+    assert (
+        points.loc["hot", "flag"] == "above 99.8%" and points.loc["empty", "flag"] == "below 99.8%"
+    )
     assert points.loc["big", "flag"] == "within" and points.loc["zero", "flag"] == "within"
-    # Holm over 4 tests: 4 x p_tiny = 0.040 (< 0.05, flagged); max(0.040, 3 x p_small) = 0.089
-    assert points.loc["tiny", "p_more_adj"] == pytest.approx(4 * p_tiny)
-    assert points.loc["small", "p_more_adj"] == pytest.approx(3 * p_small)
-    assert points.loc["tiny", "flag_adjusted"] == "more than predicted (holm)"
-    assert points.loc["small", "flag_adjusted"] == "not flagged"
+    # one family of two-sided p-values (twice the smaller tail), Holm over all six units:
+    # the chance of any false flag, either way, is at most 5%
+    two_sided = np.minimum(1, 2 * np.minimum(points["p_more"], points["p_fewer"]))
+    assert points["p_two_sided"].to_numpy() == pytest.approx(two_sided.to_numpy())
+    assert points.loc["hot", "p_two_sided"] == pytest.approx(2 * p_hot)
+    assert points.loc["empty", "p_two_sided"] == pytest.approx(2 * math.exp(-10))
+    order = np.argsort(two_sided.to_numpy())
+    holm = np.maximum.accumulate(two_sided.to_numpy()[order] * np.arange(6, 0, -1))
+    expected = np.empty(6)
+    expected[order] = np.minimum(holm, 1)
+    assert points["p_adjusted"].to_numpy() == pytest.approx(expected)
+    assert points.loc["tiny", "p_adjusted"] == pytest.approx(4 * 2 * p_tiny)  # third smallest
+    assert points["flag_adjusted"].to_dict() == {
+        "big": "not flagged",
+        "empty": "fewer than predicted (holm)",
+        "hot": "more than predicted (holm)",
+        "small": "not flagged",
+        "tiny": "not flagged",  # flagged by the two one-sided families this replaced
+        "zero": "not flagged",
+    }
+    assert points["family_error_rate"].to_numpy() == pytest.approx(np.full(6, 0.05))
+    assert points["adjust"].eq("holm").all()
     assert limits["expected"].min() < 0.01 < 10 < limits["expected"].max()
+    # the reader's view, and another adjustment by name
+    view, _ = funnels.funnel_data(frame, refs["npl2023_t060"])
+    assert list(view.columns) == ["deployment_id", *funnels.FUNNEL_VIEW]
+    bh, _ = funnels.funnel_data(frame, refs["npl2023_t060"], adjust="fdr_bh")
+    assert set(bh["flag_adjusted"]) <= {"not flagged", "more than predicted (fdr_bh)",
+                                        "fewer than predicted (fdr_bh)"}  # fmt: skip
+    with pytest.raises(ValueError, match="adjust='nope' is not a method"):
+        funnels.funnel_data(frame, refs["npl2023_t060"], adjust="nope")
+
+
+def test_funnel_and_grouped_comparison_count_exclusions_per_group(refs):
+    # defect 3 of issue 13: each group's n_excluded counts its own rows, not all of them
+    frame = deployments(
+        [
+            ("a1", "2023-05-01", 10_000, 0.6, 6_000, 1),
+            ("a2", "2023-05-02", None, 0.6, 6_000, 0),
+            ("b1", "2024-05-01", 10_000, 0.6, 12_000, 0),
+            ("b2", "2024-05-02", 10_000, 0.6, None, 0),
+            ("b3", "2024-05-03", 10_000, 0.6, 6_000, None),
+            ("c1", "2025-01-01", 10_000, 0.6, 6_000, 2),
+        ]
+    )
+    frame["year"] = frame["date"].dt.year
+    frame.loc[frame["deployment_id"] == "c1", "source_type"] = "secondary"
+    table = ove(frame, refs["npl2023_t060"], by="year").set_index("year")
+    assert table["n_excluded"].to_dict() == {2023: 1, 2024: 2, 2025: 0}
+    assert table["n_deployments"].to_dict() == {2023: 1, 2024: 1, 2025: 1}
+    assert table["n_primary"].to_dict() == {2023: 1, 2024: 1, 2025: 0}
+    assert table["n_secondary"].to_dict() == {2023: 0, 2024: 0, 2025: 1}
+    points, _ = funnels.funnel_data(frame, refs["npl2023_t060"], by="year")
+    assert points.set_index("year")["n_excluded"].to_dict() == {2023: 1, 2024: 2, 2025: 0}
+    # a group whose every row lacks a value has no statistics, and says so
+    frame.loc[frame["year"] == 2025, "faces_seen"] = pd.NA
+    table = ove(frame, refs["npl2023_t060"], by="year").set_index("year")
+    assert table.loc[2025, "n_deployments"] == 0 and table.loc[2025, "n_excluded"] == 1
+    assert pd.isna(table.loc[2025, "ratio"])
+    # without a source_type column the tier counts are unknown, not zero
+    plain = ove(frame.drop(columns="source_type"), refs["npl2023_t060"], by="year")
+    assert plain["n_primary"].isna().all()
 
 
 def test_plot_funnel_and_cumulative_draw(refs):
@@ -616,6 +679,7 @@ def test_negative_binomial_fit_matches_r_glm_nb(refs):
     assert out["nb_ratio"] == pytest.approx(math.exp(fit.log_ratio), rel=1e-5)
     assert out["nb_alpha"] == pytest.approx(fit.alpha, rel=1e-5)
     assert out["nb_lower"] < out["nb_ratio"] < out["nb_upper"]
+    assert out["nb_wald_lower"] < out["nb_ratio"] < out["nb_wald_upper"]
 
 
 def test_overdispersed_ratio_at_060_matches_r(refs, primary_record):
@@ -630,13 +694,18 @@ def test_overdispersed_ratio_at_060_matches_r(refs, primary_record):
     assert out["nb_converged"]
     assert out["nb_ratio"] == pytest.approx(ref.nb_060_ratio, rel=1e-5)
     assert out["nb_alpha"] == pytest.approx(ref.nb_060_fit.alpha, rel=1e-5)
-    # The package's Wald interval takes its standard error from the joint (coefficient,
-    # alpha) Hessian, 0.30-1.02; glm.nb's holds theta fixed, 0.31-0.98. The profile
-    # likelihood interval, theta re-estimated, is 0.30-1.06 (LR p = 0.072).
-    # (ref.nb_060_wald, ref.nb_060_profile_full, ref.nb_060_lr_p): the package's own interval
-    # is checked against the numbers notebook 03 quotes.
-    assert out["nb_lower"] == pytest.approx(0.300, abs=5e-4)
-    assert out["nb_upper"] == pytest.approx(1.019, abs=5e-4)
+    # Defect 6 of issue 13: the interval reported is the profile-likelihood one, theta
+    # re-estimated at every ratio (profile_nb() in R/predictions.R: 0.30-1.06, LR p = 0.072),
+    # which reaches 1; the Wald interval (standard error from the joint coefficient-alpha
+    # Hessian, 0.30-1.02; glm.nb's, theta fixed, 0.31-0.98) is kept beside it, named so.
+    profile = ref.nb_060_profile_full
+    assert out["nb_lower"] == pytest.approx(profile.lower, rel=1e-6)
+    assert out["nb_upper"] == pytest.approx(profile.upper, rel=1e-6)
+    assert out["nb_lr_p"] == pytest.approx(ref.nb_060_lr_p, rel=1e-5)
+    assert out["nb_upper"] > 1 > ref.nb_060_wald.upper
+    assert out["nb_wald_lower"] == pytest.approx(0.300, abs=5e-4)
+    assert out["nb_wald_upper"] == pytest.approx(1.019, abs=5e-4)
+    assert (out["n_primary"], out["n_secondary"]) == (112, 0)
 
 
 def test_overdispersed_ratio_refuses_what_it_cannot_model(refs):

@@ -3,8 +3,11 @@
 A published figure carries its precision in how it is printed: ``"0.0003%"`` is any value
 in [0.00025%, 0.00035%), ``"540"`` arrests is exactly 540, ``">1,300"`` is a bound.
 :func:`accepts` applies that rule (the rounding step comes from
-:func:`lfr_analysis.datasets.published_figures.rounding_step`); :func:`relative_gap` says
-how far a value that is not accepted lies from the published one.
+:func:`lfr_analysis.datasets.published_figures.rounding_step`); :func:`understates` says
+when a lower bound that holds is far below the record; :func:`relative_gap` says how far a
+value that is not accepted lies from the published one. The statuses and their one-line
+definitions (:data:`STATUS_DEFINITIONS`) live with the data file, whose manifest carries
+them.
 """
 
 from __future__ import annotations
@@ -13,24 +16,30 @@ from decimal import Decimal
 
 import numpy as np
 
-from lfr_analysis.datasets.published_figures import QUALIFIERS, RATE_METRICS, RATE_UNITS
+from lfr_analysis.datasets.published_figures import (
+    CLOSE_TOLERANCE,
+    LOWER_BOUNDS,
+    QUALIFIERS,
+    RATE_METRICS,
+    RATE_UNITS,
+    STATUS_DEFINITIONS,
+    STATUSES,
+    UNDERSTATED_MARGIN,
+)
 
 __all__ = [
     "CLOSE_TOLERANCE",
     "STATUSES",
+    "STATUS_DEFINITIONS",
+    "UNDERSTATED_MARGIN",
     "acceptance_interval",
     "accepts",
     "as_fraction",
     "in_unit",
     "relative_gap",
     "to_unit",
+    "understates",
 ]
-
-#: Relative distance from the published value within which a figure counts as ``close``.
-CLOSE_TOLERANCE = 0.05
-
-#: Every status a figure can get, in the order the ledger counts them.
-STATUSES = ("reproduced", "close", "contradicted", "not_reproducible", "not_checkable")
 
 
 def accepts(published: float, step: Decimal | float, qualifier: str, recomputed: float) -> bool:
@@ -69,6 +78,18 @@ def accepts(published: float, step: Decimal | float, qualifier: str, recomputed:
     if qualifier == "at_most":
         return recomputed <= published
     return recomputed < published
+
+
+def understates(published: float, qualifier: str, recomputed: float) -> bool:
+    """Whether a lower bound that holds lies more than :data:`UNDERSTATED_MARGIN` below.
+
+    ``"more than 146,000"`` faces against a record of 210,226 holds, but the record is 44%
+    above the bound: the figure understates it. Only lower bounds (:data:`LOWER_BOUNDS`)
+    can understate; any other qualifier returns False.
+    """
+    if qualifier not in LOWER_BOUNDS or not np.isfinite(recomputed) or published <= 0:
+        return False
+    return recomputed > published * (1 + UNDERSTATED_MARGIN)
 
 
 def acceptance_interval(published: float, step: Decimal | float) -> tuple[Decimal, Decimal]:

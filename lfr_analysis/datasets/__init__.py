@@ -9,6 +9,14 @@ module                        file
 :mod:`.deployments`           ``deployments.csv``, the Met's deployment record
 :mod:`.met_secondary_rows`    ``met_secondary_rows.csv``, the transcribed later rows
 :mod:`.other_deployments`     ``other_deployments.csv``, trials, other forces, news
+:mod:`.pdf_transcriptions`    ``pdf_transcriptions.csv``, cells of PDFs not held here
+:mod:`.corrections`           ``corrections.csv``, printed values corrected, with evidence
+:mod:`.borough_gazetteer`     ``borough_gazetteer.csv``, location text to borough
+:mod:`.transcription_check`   ``transcription_check.csv``, transcription against the PDF
+:mod:`.btp_secondary_rows`    ``btp_secondary_rows.csv``, the BTP register as quoted
+:mod:`.btp_deployments`       ``btp_deployments.csv``, BTP deployments
+:mod:`.source_registry`       ``source_registry.csv``, what each address served, when
+:mod:`.revisions`             ``revisions.csv``, fields changed by newer versions
 :mod:`.study_predictions`     ``study_predictions.csv``, NPL 2023 and other studies
 :mod:`.arrests_by_offence`    ``arrests_by_offence.csv``, published arrest counts
 :mod:`.offence_taxonomy`      ``offence_taxonomy.csv``, categories on harmonised axes
@@ -27,17 +35,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from lfr_analysis import paths
 from lfr_analysis.datasets import (
     arrests_by_offence,
+    borough_gazetteer,
+    btp_deployments,
+    btp_secondary_rows,
+    census2021_boroughs,
+    corrections,
     deployments,
+    london_tile_grid,
     manifest,
     met_secondary_rows,
+    mps_borough_crime,
     offence_taxonomy,
     other_deployments,
+    pdf_transcriptions,
     published_figures,
+    revisions,
+    source_registry,
     study_predictions,
+    transcription_check,
 )
 from lfr_analysis.datasets.dataset import Dataset
+from lfr_analysis.datasets.reader import DataValidationError
 
 __all__ = ["REGISTRY", "Dataset", "build_manifest", "cite", "load", "write_manifest"]
 
@@ -48,10 +69,21 @@ REGISTRY: dict[str, Dataset] = {
         deployments.DATASET,
         met_secondary_rows.DATASET,
         other_deployments.DATASET,
+        pdf_transcriptions.DATASET,
+        corrections.DATASET,
+        borough_gazetteer.DATASET,
+        transcription_check.DATASET,
+        btp_secondary_rows.DATASET,
+        btp_deployments.DATASET,
+        source_registry.DATASET,
+        revisions.DATASET,
         study_predictions.DATASET,
         arrests_by_offence.DATASET,
         offence_taxonomy.DATASET,
         published_figures.DATASET,
+        census2021_boroughs.DATASET,
+        london_tile_grid.DATASET,
+        mps_borough_crime.DATASET,
     )
 }
 
@@ -97,5 +129,33 @@ def build_manifest(data_folder: Path | None = None) -> dict:
 
 
 def write_manifest(data_folder: Path | None = None) -> Path:
-    """Write ``datapackage.json`` for every registered file; return its path."""
-    return manifest.write_manifest(REGISTRY.values(), data_folder)
+    """Write ``datapackage.json`` for every registered file; return its path.
+
+    The manifest blesses the files as they are, so each is first read by its own loader
+    (every value and relation check, the checksum aside): if any loader refuses its file,
+    nothing is written.
+
+    Raises
+    ------
+    lfr_analysis.datasets.reader.DataValidationError
+        Listing every problem of every refused file (file, line, column, value).
+    ValueError
+        When a data file is declared by no dataset, or twice.
+    """
+    folder = Path(data_folder) if data_folder is not None else paths.data_dir()
+    problems = []
+    for dataset in REGISTRY.values():
+        try:
+            dataset.read(folder / dataset.file, verify_checksum=False)
+        except DataValidationError as err:
+            problems += err.problems
+    if problems:
+        raise DataValidationError(
+            problems,
+            context=(
+                f"{manifest.MANIFEST_NAME} not written: the loaders refuse these files, and "
+                "the manifest would bless them. Correct the files (or restore them with "
+                "git checkout -- data/), then run 'lfr-analysis data manifest' again."
+            ),
+        )
+    return manifest.write_manifest(REGISTRY.values(), folder)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from lfr_analysis import paths
-from lfr_analysis.datasets import manifest
-from lfr_analysis.datasets.reader import Column, Problem, read_table
+from lfr_analysis.datasets import manifest, reader
+from lfr_analysis.datasets.reader import Column, DataValidationError, Problem, read_table
 
 __all__ = ["Dataset"]
 
@@ -41,6 +41,12 @@ class Dataset:
         Columns that are (jointly) unique across rows.
     checks : callable, optional
         ``checks(frame, file_name) -> list[Problem]``: relations between columns.
+    version : str, optional
+        Version of a hand-kept file (written into the manifest).
+    summary : callable, optional
+        ``summary(frame, folder) -> (sentence, fields)``: facts computed from the loaded
+        file (and the other files in its folder) for the manifest: a sentence added to its
+        description and extra resource fields.
     """
 
     file: str
@@ -51,6 +57,8 @@ class Dataset:
     columns: list[Column]
     unique: tuple[str, ...] = ()
     checks: Callable[[pd.DataFrame, str], list[Problem]] | None = None
+    version: str | None = None
+    summary: Callable[[pd.DataFrame, Path], tuple[str, dict]] | None = None
 
     def path(self) -> Path:
         """Return the file's path in the data folder (see :mod:`lfr_analysis.paths`)."""
@@ -84,3 +92,17 @@ class Dataset:
             extra_checks=self.checks,
             verify=manifest.verify_checksum if verify_checksum else None,
         )
+
+    def read_text(self, path: str | Path | None = None) -> str:
+        """Return the file's text decoded by the loader's own rules (UTF-8, a BOM dropped).
+
+        Raises
+        ------
+        lfr_analysis.datasets.reader.DataValidationError
+            When the file is absent or not UTF-8, naming the file and line.
+        """
+        target = Path(path) if path is not None else self.path()
+        name = reader.display_name(target)
+        if not target.is_file():
+            raise DataValidationError([Problem(name, None, None, None, "file not found")])
+        return reader._decode(target.read_bytes(), name)

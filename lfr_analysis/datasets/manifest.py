@@ -43,7 +43,7 @@ LICENCE_NOTE = (
 
 #: The data package's version: raise the minor part when a data file changes, the major
 #: part when a file's columns change (the revision log says what changed).
-DATA_VERSION = "1.0.0"
+DATA_VERSION = "2.0.0"
 
 PACKAGE_META = {
     "profile": "tabular-data-package",
@@ -71,11 +71,16 @@ def manifest_path(data_folder: Path | None = None) -> Path:
 def _resource_entry(dataset, folder: Path) -> dict:
     file = folder / dataset.file
     data = file.read_bytes()
-    return {
+    description, extra = dataset.description, {}
+    if dataset.summary is not None:
+        sentence, extra = dataset.summary(dataset.read(file, verify_checksum=False), folder)
+        description = f"{description} {sentence}".strip()
+        extra = {**extra, "_summary": f"{dataset.file}: {sentence}"}
+    entry = {
         "name": dataset.name,
         "path": dataset.file,
         "title": dataset.title,
-        "description": dataset.description,
+        "description": description,
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
@@ -86,6 +91,9 @@ def _resource_entry(dataset, folder: Path) -> dict:
         "licenses": PACKAGE_META["licenses"],
         "schema": fields_schema(dataset.columns),
     }
+    if dataset.version is not None:
+        entry["version"] = dataset.version
+    return {**entry, **extra}
 
 
 def build_manifest(datasets: Iterable, data_folder: Path | None = None) -> dict:
@@ -120,7 +128,10 @@ def build_manifest(datasets: Iterable, data_folder: Path | None = None) -> dict:
     missing = sorted(f for f in files if not (folder / f).is_file())
     if missing:
         raise ValueError(f"declared data files not found in {folder.name}/: {missing}")
-    return {**PACKAGE_META, "resources": [_resource_entry(d, folder) for d in datasets]}
+    resources = [_resource_entry(d, folder) for d in datasets]
+    notes = [r.pop("_summary") for r in resources if "_summary" in r]
+    description = " ".join([PACKAGE_META["description"], *notes])
+    return {**PACKAGE_META, "description": description, "resources": resources}
 
 
 def write_manifest(datasets: Iterable, data_folder: Path | None = None) -> Path:

@@ -32,7 +32,7 @@ COLUMNS: list[Column] = [
             description=c.description,
             unit=c.unit,
         )
-        for c in deployments.COLUMNS
+        for c in deployments.BASE_COLUMNS
     ),
     Column(
         "date_as_reported",

@@ -3,19 +3,32 @@
 Every loader in the package reads its file through :func:`read_table`, so every data file
 gets the same guarantees:
 
-* the file is decoded as UTF-8 and parsed with the standard :mod:`csv` module, and a row
-  with too few or too many fields, a blank line or a broken quote is an error;
+* the file is decoded as UTF-8 and parsed as the standard :mod:`csv` module parses it
+  (strict mode), and a row with too few or too many fields, a blank line or a broken quote
+  is an error;
 * the header must hold exactly the declared columns, in the declared order;
 * each cell is converted by its column's kind; a blank cell is missing (``<NA>``), never 0,
-  and text in a number is an error, never coerced;
-* value rules (minimum, maximum, allowed values, required, unique) are checked with a
-  `pandera <https://pandera.readthedocs.io>`_ schema built from the same declarations;
+  and text in a number is an error, never coerced. A whole number must fit in 64 bits and
+  a float must be written as a plain ASCII decimal (``0.64``; not ``0.6_4``, ``6.4e-1``,
+  full-width or Arabic-Indic digits, which Python's ``float`` would accept);
+* value rules (minimum, maximum, allowed values, required, unique) are checked column by
+  column; each failure carries the name pandera gives the same check
+  (``not_nullable``, ``greater_than_or_equal_to(0)``, ``isin([...])``,
+  ``field_uniqueness``), and :func:`pandera_schema` builds the equivalent
+  `pandera <https://pandera.readthedocs.io>`_ schema;
 * relations between columns are checked by the loader's own ``extra_checks``;
 * the file's checksum is verified by the caller's ``verify`` function (the loaders pass
   :func:`lfr_analysis.datasets.manifest.verify_checksum`), so this module knows no manifest.
 
 All problems found are reported together in one :class:`DataValidationError`, each naming
 the file, the line (the header is line 1), the column and the value.
+
+How it stays fast: :func:`lfr_analysis.datasets.csv_scan.fast_cells` lets pandas' C parser
+split a file once a numpy scan of its bytes has proven that it splits it exactly as the
+strict :mod:`csv` reader would; any other file is split by the :mod:`csv` module itself,
+which names the line of every structural problem. Cells are converted once per distinct
+text of a column, and the value rules are vectorised, so the cost grows linearly with the
+number of rows.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ import csv
 import io
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from lfr_analysis import paths
+from lfr_analysis.datasets import csv_scan
 
 __all__ = [
     "ChecksumError",
@@ -42,13 +57,16 @@ __all__ = [
     "Problem",
     "display_name",
     "fields_schema",
+    "pandera_schema",
     "read_table",
     "split_list",
 ]
 
 KINDS = ("int", "float", "str", "date", "bool")
 _INT_PATTERN = re.compile(r"-?[0-9]+")
+_FLOAT_PATTERN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT64_RANGE = (-(2**63), 2**63 - 1)
 _MAX_LISTED = 50
 
 
@@ -99,12 +117,16 @@ class DataValidationError(LfrDataError):
     ----------
     problems : list of Problem
         Everything found wrong, in file order.
+    context : str, optional
+        What was refused because of them, put before the list (e.g. a command's refusal).
     """
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], context: str = ""):
         self.problems = list(problems)
         files = sorted({p.file for p in self.problems})
         head = f"{len(self.problems)} problem(s) in {', '.join(files)}:"
+        if context:
+            head = f"{context}\n{head}"
         shown = [f"  - {p}" for p in self.problems[:_MAX_LISTED]]
         if len(self.problems) > _MAX_LISTED:
             shown.append(f"  ... and {len(self.problems) - _MAX_LISTED} more")
@@ -172,7 +194,7 @@ def display_name(path: Path) -> str:
         return path.name
 
 
-# ---------------------------------------------------------------------------- reading
+# ------------------------------------------------------------------ splitting, strictly
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -206,6 +228,35 @@ def _records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]
     return header, rows
 
 
+def _strict_cells(
+    rows: list[tuple[int, list[str]]], width: int, name: str
+) -> tuple[np.ndarray, list[np.ndarray], list[Problem]]:
+    """Keep the rows with ``width`` fields: their lines, one array of texts per column."""
+    problems: list[Problem] = []
+    lines: list[int] = []
+    kept: list[list[str]] = []
+    for line, fields in rows:
+        if not fields:
+            problems.append(Problem(name, line, None, None, "blank line"))
+        elif len(fields) != width:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    None,
+                    f"row has {len(fields)} fields, expected {width} (truncated or shifted row)",
+                )
+            )
+        else:
+            lines.append(line)
+            kept.append(fields)
+    cells = [np.array(texts, dtype=object) for texts in zip(*kept, strict=True)]
+    if not kept:
+        cells = [np.empty(0, dtype=object) for _ in range(width)]
+    return np.array(lines, dtype=np.int64), cells, problems
+
+
 def _check_header(header: list[str], columns: list[Column], name: str) -> list[Problem]:
     expected = [c.name for c in columns]
     if header == expected:
@@ -233,6 +284,9 @@ def _check_header(header: list[str], columns: list[Column], name: str) -> list[P
     return problems
 
 
+# ------------------------------------------------------------------------- converting
+
+
 def _convert_cell(text: str, column: Column):
     """Return the converted value of one non-blank cell, or raise ValueError with a reason."""
     kind = column.kind
@@ -243,7 +297,13 @@ def _convert_cell(text: str, column: Column):
     if kind == "int":
         if not _INT_PATTERN.fullmatch(text):
             raise ValueError("is not a whole number")
-        return int(text)
+        value = int(text)
+        if not _INT64_RANGE[0] <= value <= _INT64_RANGE[1]:
+            raise ValueError(
+                "is outside the range of a 64-bit whole number "
+                f"({_INT64_RANGE[0]} to {_INT64_RANGE[1]})"
+            )
+        return value
     if kind == "float":
         try:
             value = float(text)
@@ -251,6 +311,12 @@ def _convert_cell(text: str, column: Column):
             raise ValueError("is not a number") from None
         if not math.isfinite(value):
             raise ValueError("is not a finite number")
+        if not _FLOAT_PATTERN.fullmatch(text):
+            raise ValueError(
+                "is not a plain decimal number (ASCII digits with at most one '.', e.g. "
+                "0.64; Python would read it as "
+                f"{value!r})"
+            )
         return value
     if kind == "date":
         if not _DATE_PATTERN.fullmatch(text):
@@ -264,59 +330,94 @@ def _convert_cell(text: str, column: Column):
     return text == "true"
 
 
-_DTYPES = {"int": "Int64", "float": "float64", "str": "object", "bool": "boolean"}
+def _typed(converted: list, codes: np.ndarray, kind: str):
+    """The column's values: ``converted[code]`` for each row, in the column's dtype."""
+    if kind == "int":
+        missing = np.array([v is None for v in converted], dtype=bool)
+        values = np.array([0 if v is None else v for v in converted], dtype=np.int64)
+        return pd.arrays.IntegerArray(values[codes], missing[codes])
+    if kind == "float":
+        return np.array([np.nan if v is None else v for v in converted], dtype=np.float64)[codes]
+    if kind == "bool":
+        return pd.array(converted, dtype="boolean").take(codes)
+    return pd.to_datetime(pd.Series(converted, dtype=object)).array.take(codes)
+
+
+def _convert_column(texts: np.ndarray, column: Column) -> tuple[object, np.ndarray, list]:
+    """Convert one column's texts.
+
+    Returns
+    -------
+    (values, blank, failures)
+        The values in the column's dtype, which rows are blank, and (row, text, reason)
+        for each cell that cannot be converted (its value is missing).
+    """
+    if column.kind == "str":
+        blank = texts == ""
+        if not blank.any():
+            return texts, blank, []
+        values = texts.copy()
+        values[blank] = np.nan
+        return values, blank, []
+    codes, distinct = pd.factorize(texts)
+    converted, reasons = [], {}
+    for code, text in enumerate(distinct):
+        value = None
+        if text != "":
+            try:
+                value = _convert_cell(text, column)
+            except ValueError as err:
+                reasons[code] = f"{column.kind} {err}"
+        converted.append(value)
+    failures = []
+    if reasons:
+        rows = np.flatnonzero(np.isin(codes, list(reasons)))
+        failures = [(row, distinct[codes[row]], reasons[codes[row]]) for row in rows]
+    blank = np.array([v is None for v in converted], dtype=bool)[codes]
+    return _typed(converted, codes, column.kind), blank, failures
 
 
 def _build_frame(
-    rows: list[tuple[int, list[str]]], columns: list[Column], name: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    problems: list[Problem] = []
-    width = len(columns)
-    lines = []
-    values: dict[str, list] = {c.name: [] for c in columns}
-    for line, fields in rows:
-        if not fields:
-            problems.append(Problem(name, line, None, None, "blank line"))
-            continue
-        if len(fields) != width:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    None,
-                    None,
-                    f"row has {len(fields)} fields, expected {width} (truncated or shifted row)",
-                )
-            )
-            continue
-        lines.append(line)
-        for column, text in zip(columns, fields, strict=True):
-            value = None
-            if text != "":
-                try:
-                    value = _convert_cell(text, column)
-                except ValueError as err:
-                    problems.append(Problem(name, line, column.name, text, f"{column.kind} {err}"))
-            values[column.name].append(value)
-    frame = pd.DataFrame(index=pd.Index(lines, name="line"))
-    for column in columns:
-        data = values[column.name]
-        if column.kind == "date":
-            frame[column.name] = pd.to_datetime(pd.Series(data, index=frame.index, dtype=object))
-        elif column.kind == "str":
-            frame[column.name] = pd.Series(
-                [np.nan if v is None else v for v in data], index=frame.index, dtype=object
-            )
-        else:
-            frame[column.name] = pd.array(data, dtype=_DTYPES[column.kind])
-    return frame, problems
+    lines: np.ndarray, cells: list[np.ndarray], columns: list[Column], name: str
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
+    """Convert each column.
+
+    Returns
+    -------
+    (frame, missing, problems)
+        The frame indexed by file line, each column's missing rows, and the cells that
+        could not be converted.
+    """
+    index = pd.Index(lines, name="line")
+    data, missing, problems = {}, {}, []
+    for column, texts in zip(columns, cells, strict=True):
+        values, missing[column.name], failures = _convert_column(texts, column)
+        dtype = object if column.kind == "str" else None
+        data[column.name] = pd.Series(values, index=index, dtype=dtype, copy=False)
+        problems += [
+            Problem(name, int(lines[row]), column.name, text, reason)
+            for row, text, reason in failures
+        ]
+    problems.sort(key=lambda p: p.line)  # stable: in a line, in column order
+    return pd.DataFrame(data, index=index, copy=False), missing, problems
 
 
-# ------------------------------------------------------------------------- pandera
+# ---------------------------------------------------------------------- value rules
+
+
+def _bounds(column: Column) -> tuple[object, object]:
+    low, high = column.min, column.max
+    if column.kind == "date":
+        low = pd.Timestamp(low) if low is not None else None
+        high = pd.Timestamp(high) if high is not None else None
+    return low, high
 
 
 def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
-    """Build the pandera schema that checks the value rules of ``columns``.
+    """Build the pandera schema equivalent to the value rules of ``columns``.
+
+    The loaders check the same rules themselves, vectorised (:func:`read_table`); this
+    schema is for use with pandera elsewhere, and the tests compare the two.
 
     Parameters
     ----------
@@ -334,10 +435,7 @@ def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
     pa_columns = {}
     for column in columns:
         checks = []
-        low, high = column.min, column.max
-        if column.kind == "date":
-            low = pd.Timestamp(low) if low is not None else None
-            high = pd.Timestamp(high) if high is not None else None
+        low, high = _bounds(column)
         if low is not None:
             checks.append(pa.Check.ge(low))
         if high is not None:
@@ -356,20 +454,76 @@ def pandera_schema(columns: list[Column], unique: tuple[str, ...] = ()):
     return pa.DataFrameSchema(pa_columns, unique=joint, strict=True, ordered=True)
 
 
-def _pandera_problems(frame: pd.DataFrame, schema, name: str) -> list[Problem]:
-    import pandera.pandas as pa
+_DTYPES = {"int": "Int64", "float": "float64", "str": "object", "bool": "boolean"}
 
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        problems = []
-        for case in err.failure_cases.itertuples(index=False):
-            line = None if pd.isna(case.index) else int(case.index)
-            value = None if pd.isna(case.failure_case) else case.failure_case
-            column = None if pd.isna(case.column) else str(case.column)
-            problems.append(Problem(name, line, column, value, f"fails check {case.check}"))
-        return problems
-    return []
+
+def _where(series: pd.Series, mask: np.ndarray, name: str, column: str, check: str) -> list:
+    """One problem per row where ``mask`` holds, naming the value and the failed check."""
+    rows = np.flatnonzero(mask)
+    if not rows.size:
+        return []
+    lines = series.index.to_numpy()[rows]
+    values = series.iloc[rows].tolist()
+    return [
+        Problem(name, int(line), column, None if pd.isna(value) else value, f"fails check {check}")
+        for line, value in zip(lines, values, strict=True)
+    ]
+
+
+def _comparable(series: pd.Series, kind: str) -> np.ndarray:
+    """The column as a numpy array for comparisons (missing values are masked separately)."""
+    if kind == "int":
+        return series.array.to_numpy(dtype=np.int64, na_value=0)
+    if kind == "float":
+        return series.to_numpy(dtype=np.float64)
+    return series.to_numpy()
+
+
+def _rule_problems(
+    frame: pd.DataFrame,
+    columns: list[Column],
+    unique: tuple[str, ...],
+    name: str,
+    missing: dict[str, np.ndarray] | None = None,
+) -> list[Problem]:
+    """Check required, unique, minimum, maximum and allowed values, column by column.
+
+    ``missing`` gives each column's missing rows when already known.
+    """
+    problems: list[Problem] = []
+    for column in columns:
+        series = frame[column.name]
+        if missing is not None:
+            present = ~missing[column.name]
+        else:
+            present = series.notna().to_numpy()
+        if column.required and not present.all():
+            problems += _where(series, ~present, name, column.name, "not_nullable")
+        if tuple(unique) == (column.name,):
+            repeated = series.duplicated(keep=False).to_numpy() & present
+            problems += _where(series, repeated, name, column.name, "field_uniqueness")
+        low, high = _bounds(column)
+        if low is not None or high is not None:
+            values = _comparable(series, column.kind)
+            for bound, check, beyond in (
+                (low, "greater_than_or_equal_to", np.less),
+                (high, "less_than_or_equal_to", np.greater),
+            ):
+                if bound is None:
+                    continue
+                limit = bound.to_datetime64() if isinstance(bound, pd.Timestamp) else bound
+                with np.errstate(invalid="ignore"):
+                    mask = present & beyond(values, limit)
+                problems += _where(series, mask, name, column.name, f"{check}({bound})")
+        if column.choices is not None:
+            check = f"isin({list(column.choices)})"
+            allowed = series.isin(list(column.choices)).to_numpy()
+            problems += _where(series, present & ~allowed, name, column.name, check)
+    if len(unique) > 1:
+        repeated = frame.duplicated(subset=list(unique), keep=False).to_numpy()
+        for column in unique:
+            problems += _where(frame[column], repeated, name, column, "multiple_fields_uniqueness")
+    return problems
 
 
 def _relation_problems(frame, name, extra_checks, found: list[Problem]) -> list[Problem]:
@@ -382,6 +536,69 @@ def _relation_problems(frame, name, extra_checks, found: list[Problem]) -> list[
         if found:  # e.g. a relation undefined for a value that broke a rule above
             return []
         raise
+
+
+def _validated(raw: bytes, columns, unique, extra_checks, name: str) -> pd.DataFrame:
+    """Split, convert and check ``raw``; raise DataValidationError listing every problem."""
+    split = csv_scan.fast_cells(raw)
+    if split is None:
+        header, rows = _records(_decode(raw, name), name)
+    else:
+        header, cells = split
+    problems = _check_header(header, columns, name)
+    if problems:
+        raise DataValidationError(problems)
+    if split is None:
+        lines, cells, problems = _strict_cells(rows, len(columns), name)
+        del rows
+    else:
+        lines = np.arange(2, len(cells[0]) + 2, dtype=np.int64)
+    frame, missing, failures = _build_frame(lines, cells, columns, name)
+    del cells, split
+    problems += failures
+    if not problems:  # values converted: check value rules and row relations together
+        problems = _rule_problems(frame, columns, unique, name, missing)
+        problems += _relation_problems(frame, name, extra_checks, problems)
+    if problems:
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
+        raise DataValidationError(problems)
+    return frame
+
+
+class _Verification:
+    """Run ``verify(path, raw)``; on a large file in a thread, beside the reading.
+
+    Hashing releases the interpreter lock, so the checksum of a large file costs no time
+    of its own. :meth:`outcome` waits for the verdict: the error ``verify`` raised, or None.
+    The caller raises it only once the content is valid, so a file with problems is
+    refused for those problems, never for its checksum.
+    """
+
+    _IN_THREAD = 1 << 22  # bytes
+
+    def __init__(self, verify, path: Path, raw: bytes):
+        self._error: BaseException | None = None
+        self._thread = None
+        if verify is None:
+            return
+        if len(raw) < self._IN_THREAD:
+            self._run(verify, path, raw)
+        else:
+            self._thread = threading.Thread(
+                target=self._run, args=(verify, path, raw), name="lfr-verify", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, verify, path: Path, raw: bytes) -> None:
+        try:
+            verify(path, raw)
+        except BaseException as err:  # noqa: BLE001 - handed to the reading thread
+            self._error = err
+
+    def outcome(self) -> BaseException | None:
+        if self._thread is not None:
+            self._thread.join()
+        return self._error
 
 
 # ---------------------------------------------------------------------------- public
@@ -410,8 +627,9 @@ def read_table(
         receives the converted frame indexed by file line number, so problems can name
         their line (``line=index``).
     verify : callable, optional
-        ``verify(path, raw_bytes)``, called once the content is valid, e.g. to check the
-        file's checksum; it raises to refuse the file.
+        ``verify(path, raw_bytes)``, e.g. to check the file's checksum; it raises to refuse
+        the file. It is given the bytes that were read (for a large file it runs beside the
+        reading), and what it raises is raised only when the content is valid.
 
     Returns
     -------
@@ -431,19 +649,13 @@ def read_table(
         message = paths.missing_file_message(path)
         raise DataValidationError([Problem(name, None, None, None, message)])
     raw = path.read_bytes()
-    header, rows = _records(_decode(raw, name), name)
-    problems = _check_header(header, columns, name)
-    if problems:
-        raise DataValidationError(problems)
-    frame, problems = _build_frame(rows, columns, name)
-    if not problems:  # values converted: check value rules and row relations together
-        problems = _pandera_problems(frame, pandera_schema(columns, unique), name)
-        problems += _relation_problems(frame, name, extra_checks, problems)
-    if problems:
-        problems.sort(key=lambda p: (p.line is None, p.line or 0))
-        raise DataValidationError(problems)
-    if verify is not None:
-        verify(path, raw)
+    check = _Verification(verify, path, raw)  # alongside the reading; its verdict waits
+    try:
+        frame = _validated(raw, columns, unique, extra_checks, name)
+    finally:
+        refusal = check.outcome()
+    if refusal is not None:
+        raise refusal
     return frame.reset_index(drop=True)
 
 

@@ -95,30 +95,48 @@ COLUMNS = [
 
 def _row_checks(frame: pd.DataFrame, name: str) -> list[Problem]:
     """Relations between columns that the per-column rules cannot express."""
-    problems = []
-    for line, row in frame.iterrows():
-        if pd.notna(row["value"]) and row["unit"] == "text":
-            problems.append(
-                Problem(name, line, "value", row["value"], "unit 'text' must have a blank value")
-            )
-        if pd.isna(row["value"]) and row["unit"] != "text":
-            problems.append(
-                Problem(name, line, "value", None, f"unit '{row['unit']}' needs a numeric value")
-            )
-        if row["unit"] == "count" and pd.notna(row["value"]) and row["value"] != int(row["value"]):
-            problems.append(Problem(name, line, "value", row["value"], "a count must be whole"))
-        if row["unit"] == "one_in" and pd.notna(row["value"]) and row["value"] < 1:
-            problems.append(Problem(name, line, "value", row["value"], "'1 in N' needs N >= 1"))
-        events, denominator = row["events"], row["denominator"]
-        if pd.notna(events) and pd.notna(denominator) and events > denominator:
-            problems.append(
-                Problem(name, line, "events", events, f"exceeds the denominator {denominator}")
-            )
-        if pd.notna(denominator) and pd.isna(row["denominator_unit"]):
-            problems.append(
-                Problem(name, line, "denominator_unit", None, "say what the denominator counts")
-            )
-    return problems
+    value, unit = frame["value"], frame["unit"]
+    events, denominator = frame["events"], frame["denominator"]
+    known = value.notna()
+
+    def at(mask, column, message, *, as_read=True):
+        cells = frame.loc[pd.Series(mask, index=frame.index).astype(bool), column]
+        return [
+            Problem(name, line, column, cell if as_read else None, message(line))
+            for line, cell in cells.items()
+        ]
+
+    problems = at(
+        known & (unit == "text"), "value", lambda line: "unit 'text' must have a blank value"
+    )
+    problems += at(
+        ~known & (unit != "text"),
+        "value",
+        lambda line: f"unit '{unit[line]}' needs a numeric value",
+        as_read=False,
+    )
+    whole = value.where(known, 0.0)
+    problems += at(
+        (unit == "count") & known & (whole != whole.round()),
+        "value",
+        lambda line: "a count must be whole",
+    )
+    problems += at(
+        (unit == "one_in") & known & (whole < 1), "value", lambda line: "'1 in N' needs N >= 1"
+    )
+    both = events.notna() & denominator.notna()
+    problems += at(
+        both & (events > denominator).fillna(False),
+        "events",
+        lambda line: f"exceeds the denominator {denominator[line]}",
+    )
+    problems += at(
+        denominator.notna() & frame["denominator_unit"].isna(),
+        "denominator_unit",
+        lambda line: "say what the denominator counts",
+        as_read=False,
+    )
+    return sorted(problems, key=lambda problem: problem.line)  # stable: rule order in a line
 
 
 DATASET = Dataset(

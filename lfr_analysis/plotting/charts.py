@@ -17,33 +17,43 @@ prediction, ``muted`` for context. No chart touches the style: apply it once wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from lfr_analysis.plotting.style import COLOURS, PALETTE
-from lfr_analysis.stats import baserates, checks
 
 __all__ = [
-    "PREVALENCE_GRID",
+    "axes_for",
+    "plot_count_panels",
     "plot_counts",
     "plot_cumulative_oe",
-    "plot_explorer",
-    "plot_explorer_overview",
     "plot_forest",
     "plot_funnel",
     "plot_monthly_activity",
+    "plot_rates_pair",
     "plot_settings",
+    "plot_yield",
+    "plot_zero_event_bounds",
 ]
 
-#: Prevalences on the explorer charts' horizontal axis (1 in a million to 1 in 100).
-PREVALENCE_GRID = np.logspace(-6, -2, 161)
 
+def axes_for(ax, panels: int = 1, *, figsize=None, sharex=False, horizontal=False):
+    """Return ``ax``, or new Axes (one, or an array of ``panels``) on a new figure.
 
-def _axes(ax, panels: int = 1, *, figsize=None, sharex=False, horizontal=False):
-    """Return ``ax``, or new Axes (one, or an array of ``panels``) on a new figure."""
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes or sequence of Axes or None
+        Where the chart draws; None makes a new figure.
+    panels : int
+        Number of panels the chart draws (``ax`` must hold that many).
+    figsize, sharex, horizontal
+        Size, shared x axis and side-by-side layout of a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray of Axes
+    """
     if ax is not None:
         if panels > 1 and len(np.atleast_1d(ax)) != panels:
             raise ValueError(f"ax: this chart draws {panels} panels; give {panels} Axes")
@@ -86,7 +96,7 @@ def plot_monthly_activity(activity: pd.DataFrame, *, ax=None):
         ("faces_seen", "Faces seen per month (Met estimate)"),
         ("alerts", "Alerts per month"),
     ]
-    axes = _axes(ax, len(panels), figsize=(9, 7.5), sharex=True)
+    axes = axes_for(ax, len(panels), figsize=(9, 7.5), sharex=True)
     for ax, (column, title) in zip(axes, panels, strict=True):
         bottom = pd.Series(0.0, index=months)
         for source in ("primary", "secondary"):
@@ -120,7 +130,7 @@ def plot_settings(deployments: pd.DataFrame, *, ax=None):
     frame = deployments[deployments["source_type"] == "primary"]
     flags = frame["quality_flags"].fillna("")
     odd = flags.str.contains("watchlist_size_outlier|date_out_of_sequence")
-    top, bottom = axes = _axes(ax, 2, figsize=(9, 6), sharex=True)
+    top, bottom = axes = axes_for(ax, 2, figsize=(9, 6), sharex=True)
     top.plot(frame["date"], frame["watchlist_size"], ".", color=COLOURS["primary"])
     top.plot(
         frame.loc[odd, "date"],
@@ -192,7 +202,7 @@ def plot_forest(
         level and the interval method.
     """
     _require_columns(table, [label, "rate", "lower", "upper", "false_alerts", "per", "method"])
-    ax = _axes(ax, figsize=(7.0, 0.45 * len(table) + 1.2))
+    ax = axes_for(ax, figsize=(7.0, 0.45 * len(table) + 1.2))
     color = color or COLOURS["primary"]
     y = np.arange(len(table))[::-1]
     rate = table["rate"].to_numpy(dtype=float) * scale
@@ -240,6 +250,92 @@ def plot_forest(
     return ax
 
 
+def plot_rates_pair(per_face: pd.DataFrame, per_alert: pd.DataFrame, label: str, *, ax=None):
+    """Draw per-face and per-alert rates side by side, as two forest plots on log scales.
+
+    Parameters
+    ----------
+    per_face, per_alert : pandas.DataFrame
+        :func:`false_alert_rates` with ``per="face"`` and ``per="alert"``, grouped alike.
+    label : str
+        The grouping column labelling the rows (e.g. ``"year"``); a float column such as
+        ``threshold`` is shown with two decimals, missing values as "unknown".
+    ax : sequence of two matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The per-face panel (per million faces seen, the palette's ``primary``) and the
+        per-alert panel (per 100 alerts, ``secondary``), titled accordingly.
+    """
+    for table in (per_face, per_alert):
+        _require_columns(table, [label, "per"])
+    if set(per_face["per"]) != {"face"} or set(per_alert["per"]) != {"alert"}:
+        raise ValueError("per_face must be a per='face' table and per_alert a per='alert' one")
+    rows = max(len(per_face), len(per_alert))
+    axes = axes_for(ax, 2, figsize=(10, 0.45 * rows + 1.8), horizontal=True)
+    for axis, table, scale, colour, title in (
+        (axes[0], per_face, 1e6, COLOURS["primary"], "Per face seen"),
+        (axes[1], per_alert, 100.0, COLOURS["secondary"], "Per alert"),
+    ):
+        shown = table.assign(**{label: table[label].map(_group_label)})
+        plot_forest(shown, label, ax=axis, scale=scale, log=True, color=colour)
+        axis.set_title(title)
+    return axes
+
+
+def _group_label(value) -> str:
+    if pd.isna(value):
+        return "unknown"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}"
+    return str(value)
+
+
+def plot_zero_event_bounds(bounds, pooled: pd.Series, *, ax=None, bins: int = 30):
+    """Histogram of what deployments with no false alert can rule out, beside the pooled rate.
+
+    Parameters
+    ----------
+    bounds : array-like or pandas.Series
+        For each zero-event deployment, the N of its one-sided bound "the rate is below
+        1 in N faces" (``1 / upper`` of ``rate_ci(0, faces, side="upper")``).
+    pooled : pandas.Series
+        One row of :func:`false_alert_rates` (``one_in``, ``one_in_lower``,
+        ``one_in_upper``, ``conf``, ``method``): drawn as a line and a band.
+    ax : matplotlib.axes.Axes, optional
+    bins : int
+        Logarithmic bins between 50 and 50,000 (widened to hold every bound).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    values = np.asarray(bounds, dtype=float)
+    if values.ndim != 1 or values.size == 0 or not np.all(values > 0):
+        raise ValueError("bounds: give one positive 'one in N' value per deployment")
+    for name in ("one_in", "one_in_lower", "one_in_upper"):
+        if name not in pooled.index:
+            raise ValueError(f"pooled has no field {name!r}: give a row of false_alert_rates")
+    ax = axes_for(ax, figsize=(7, 3.6))
+    low, high = min(50.0, values.min() / 1.1), max(50_000.0, values.max() * 1.1)
+    ax.hist(values, bins=np.geomspace(low, high, bins + 1), color=COLOURS["muted"])
+    ax.set_xscale("log")
+    conf = pooled.get("conf", 0.95)
+    ax.axvspan(
+        pooled["one_in_lower"],
+        pooled["one_in_upper"],
+        color=COLOURS["primary"],
+        alpha=0.25,
+        label=f"pooled rate ({conf:.0%} {pooled.get('method', 'exact')} interval)",
+    )
+    ax.axvline(pooled["one_in"], color=COLOURS["primary"])
+    ax.set_xlabel("one-sided bound: the rate is below 1 in N faces (N, log scale)")
+    ax.set_ylabel("deployments with no false alert")
+    ax.legend(loc="upper left")
+    return ax
+
+
 # ------------------------------------------------------------------ predictions
 
 
@@ -270,7 +366,7 @@ def plot_funnel(
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_for(ax)
     styles = {0.025: ("95%", "-"), 0.975: (None, "-"), 0.001: ("99.8%", "--"), 0.999: (None, "--")}
     for prob, curve in limits.groupby("prob"):
         label, line = styles.get(prob, (f"q={prob:g}", ":"))
@@ -325,7 +421,7 @@ def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_for(ax)
     ax.fill_between(
         cumulative[x],
         cumulative["expected_lower"],
@@ -357,6 +453,16 @@ def plot_cumulative_oe(cumulative: pd.DataFrame, *, x: str = "date", ax=None):
 # ---------------------------------------------------------------------- arrests
 
 
+def _interval_label(table: pd.DataFrame, value: str) -> str:
+    """Name the interval method of a counts or shares table, for the chart."""
+    if value == "share" and "share_method" in table.columns and len(table):
+        return f"Bars: {table['share_method'].iloc[0]} intervals."
+    if "method" in table.columns and len(table):
+        conf = table["conf"].iloc[0] if "conf" in table.columns else 0.95
+        return f"Bars: {conf:.0%} {table['method'].iloc[0]} intervals."
+    return ""
+
+
 def plot_counts(
     table: pd.DataFrame,
     label: str,
@@ -367,11 +473,14 @@ def plot_counts(
     ax=None,
     color: str | None = None,
     note: str = "",
+    mark: tuple[float, str] | None = None,
 ):
     """Draw a sorted horizontal dot-and-whisker chart of counts or shares.
 
     Lower-bound rows (``qualifier == "at_least"``) are drawn as open markers with an arrow
-    to the right: the count could be larger and the upper limit is unbounded.
+    to the right: the count could be larger and the upper limit is unbounded. The chart
+    names its interval method under the axes, from the table's ``share_method`` (shares)
+    or ``method`` and ``conf`` (counts) column.
 
     Parameters
     ----------
@@ -386,15 +495,22 @@ def plot_counts(
     color : str, optional
         Marker color (default: the palette's ``"primary"``).
     note : str
-        Source note printed under the chart.
+        Source note printed under the chart, before the interval method.
+    mark : tuple of (float, str), optional
+        A value to mark with a dashed vertical line and its label (e.g. a published total
+        the categories should add up to).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
     _require_columns(table, [label, value, lower, upper])
+    if mark is not None and not (
+        isinstance(mark, tuple) and len(mark) == 2 and isinstance(mark[1], str)
+    ):
+        raise TypeError(f"mark must be a (value, label) pair, got {mark!r}")
     data = table.sort_values(value).reset_index(drop=True)
-    ax = _axes(ax, figsize=(7, 0.35 * len(data) + 1.6))
+    ax = axes_for(ax, figsize=(7, 0.35 * len(data) + 1.6))
     color = color or COLOURS["primary"]
     ys = np.arange(len(data))
     est = data[value].to_numpy(dtype=float)
@@ -429,9 +545,13 @@ def plot_counts(
         ax.legend(loc="lower right", fontsize="small")
     ax.set_yticks(ys, data[label].astype(str))
     ax.set_xlim(left=0)
-    if note:
+    if mark is not None:
+        ax.axvline(mark[0], color=COLOURS["muted"], ls="--", lw=1)
+        ax.text(mark[0], len(data) - 1, f" {mark[1]}", color=COLOURS["muted"], va="center")
+    text = " ".join(part for part in (note, _interval_label(table, value)) if part)
+    if text:
         ax.annotate(
-            note,
+            text,
             xy=(0, 0),
             xycoords="axes fraction",
             xytext=(0, -40),
@@ -444,121 +564,90 @@ def plot_counts(
     return ax
 
 
-# --------------------------------------------------------------------- teaching
-
-
-def _precision_curve(false_match_rate, watchlist_size, tpir) -> np.ndarray:
-    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size, scaling="exact")
-    return baserates.precision(PREVALENCE_GRID, tpir, fpir)
-
-
-def plot_explorer(
-    *, faces_seen, prevalence, watchlist_size, false_match_rate, tpir, label="", ax=None
-):
-    """Draw what an alert means for one deployment under the given (assumed) rates.
-
-    Left: expected true and false alerts in the deployment. Right: the share of alerts
-    that are true across prevalences from 1 in a million to 1 in 100, with the chosen
-    prevalence marked.
+def plot_count_panels(panels, *, note: str = "", ax=None):
+    """Draw several :func:`plot_counts` charts one above the other, sized by their rows.
 
     Parameters
     ----------
-    faces_seen : int
-        Faces seen in the deployment.
-    prevalence : float
-        Share of faces that belong to watchlisted people (an assumption).
-    watchlist_size : int
-        Entries on the watchlist.
-    false_match_rate : float
-        Per-comparison false-match rate at the chosen threshold.
-    tpir : float
-        True-positive identification rate (an assumption unless published).
-    label : str, optional
-        Name of the setting, shown in the title (e.g. ``"threshold 0.60"``).
-    ax : sequence of two matplotlib.axes.Axes, optional
-        Where to draw the two panels (default: a new figure).
+    panels : sequence of (table, label) or (table, label, title)
+        Each panel's table (from :func:`arrest_counts`), its label column and an optional
+        title; colours follow the palette's order.
+    note : str
+        Source note printed under the last panel (before its interval method).
+    ax : sequence of matplotlib.axes.Axes, optional
+        One Axes per panel.
 
     Returns
     -------
     numpy.ndarray of matplotlib.axes.Axes
-        The alert-count panel and the share-true panel.
     """
-    fpir = baserates.fpir_from_false_match_rate(false_match_rate, watchlist_size, scaling="exact")
-    expected = baserates.expected_alerts(faces_seen, prevalence, tpir, fpir).iloc[0]
-    share_true = baserates.precision(prevalence, tpir, fpir)
-    left, right = axes = _axes(ax, 2, figsize=(9, 3.6), horizontal=True)
-    left.bar(
-        ["true alerts", "false alerts"],
-        [expected["true_alerts"], expected["false_alerts"]],
-        color=[COLOURS["primary"], COLOURS["secondary"]],
-    )
-    left.set_ylabel("expected alerts in the deployment")
-    left.set_title(f"{int(faces_seen):,} faces, watchlist {int(watchlist_size):,}")
-    right.semilogx(
-        PREVALENCE_GRID,
-        _precision_curve(false_match_rate, watchlist_size, tpir),
-        color=COLOURS["primary"],
-    )
-    right.plot([prevalence], [share_true], "o", color=COLOURS["secondary"])
-    right.set_ylim(0, 1)
-    right.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
-    right.set_ylabel("share of alerts that are true")
-    right.set_title(f"FPIR 1 in {1 / fpir:,.0f}; share true {share_true:.0%}")
-    if label:
-        left.figure.suptitle(label)
+    panels = list(panels)
+    if not panels or not all(isinstance(p, tuple) and len(p) in (2, 3) for p in panels):
+        raise ValueError("panels: give (table, label) or (table, label, title) tuples")
+    if ax is None:
+        rows = [max(len(p[0]), 1) + 2 for p in panels]  # room for the title and the notes
+        _, axes = plt.subplots(
+            len(panels), 1, figsize=(7.5, 0.32 * sum(rows) + 1.5 * len(panels)),
+            height_ratios=rows, layout="constrained",
+        )  # fmt: skip
+        axes = np.atleast_1d(axes)
+    else:
+        axes = axes_for(ax, len(panels))
+    for number, (axis, panel) in enumerate(zip(axes, panels, strict=True)):
+        table, label = panel[0], panel[1]
+        last = number == len(panels) - 1
+        plot_counts(table, label, ax=axis, color=PALETTE[number % len(PALETTE)],
+                    note=note if last else "")  # fmt: skip
+        if len(panel) == 3:
+            axis.set_title(panel[2], loc="left")
     return axes
 
 
-def plot_explorer_overview(
-    settings: Mapping[str, float], *, watchlist_sizes, faces_seen, tpir, prevalence=None, ax=None
-):
-    """Static summary of the explorer: every setting and watchlist size at once.
-
-    Left: share of alerts that are true against prevalence, one curve per setting and
-    watchlist size. Right: expected false alerts in a deployment of ``faces_seen`` faces
-    against watchlist size, one line per setting.
+def plot_yield(table: pd.DataFrame, x: str = "year", *, ax=None, note: str = ""):
+    """Draw arrests per deployment and per 1,000 alerts by group, with their intervals.
 
     Parameters
     ----------
-    settings : mapping of str to float
-        Setting name (e.g. ``"threshold 0.60 (NPL 2023)"``) to per-comparison false-match rate.
-    watchlist_sizes : sequence of int
-        Watchlist sizes drawn as separate curves on the left.
-    faces_seen : int
-        Faces seen in the deployment.
-    tpir : float
-        True-positive identification rate used for every setting (an assumption).
-    prevalence : float, optional
-        A prevalence to mark with a vertical line on the left.
+    table : pandas.DataFrame
+        :func:`arrest_yield` with ``full=True`` (the per-alert limits are in the full
+        working).
+    x : str
+        The grouping column on the horizontal axis.
     ax : sequence of two matplotlib.axes.Axes, optional
-        Where to draw the two panels (default: a new figure).
+    note : str
+        Source note printed under the panels.
 
     Returns
     -------
     numpy.ndarray of matplotlib.axes.Axes
-        The share-true panel and the false-alert panel.
+        The per-deployment panel (exact Poisson interval, and the wider interval allowing
+        for spread between deployments where the table has it) and the per-alert panel.
     """
-    if not settings:
-        raise ValueError("settings is empty: give at least one name -> false_match_rate")
-    sizes = np.atleast_1d(checks.count(watchlist_sizes, "watchlist_sizes", minimum=1))
-    left, right = axes = _axes(ax, 2, figsize=(10, 4), horizontal=True)
-    styles = ["-", "--", ":", "-."]
-    span = np.linspace(max(1, sizes.min() // 2), sizes.max() * 1.25, 100).round()
-    for number, (name, fmr) in enumerate(settings.items()):
-        colour = PALETTE[number % len(PALETTE)]
-        for size, style in zip(sizes, styles * len(sizes), strict=False):
-            curve = _precision_curve(fmr, size, tpir)
-            left.semilogx(PREVALENCE_GRID, curve, style, color=colour, label=f"{name}, W={size:,}")
-        fpir = baserates.fpir_from_false_match_rate(fmr, span, scaling="exact")
-        right.plot(span, faces_seen * np.asarray(fpir), color=colour, label=name)
-    if prevalence is not None:
-        left.axvline(prevalence, color=COLOURS["muted"], linewidth=0.8)
-    left.set_ylim(0, 1)
-    left.set_xlabel("prevalence: share of faces on the watchlist (assumed)")
-    left.set_ylabel("share of alerts that are true")
-    left.legend(fontsize="small", loc="lower right")
-    right.set_yscale("log")
-    right.set_xlabel("watchlist size (entries)")
-    right.set_ylabel(f"expected false alerts in {int(faces_seen):,} faces")
-    right.legend(fontsize="small")
+    needed = [x, "per_deployment", "per_deployment_lower", "per_deployment_upper",
+              "per_1000_alerts", "per_1000_alerts_lower", "per_1000_alerts_upper"]  # fmt: skip
+    _require_columns(table, needed)
+    axes = axes_for(ax, 2, figsize=(10, 4), horizontal=True)
+    positions = np.arange(len(table))
+    conf = table["conf"].iloc[0] if "conf" in table.columns and len(table) else 0.95
+    for axis, column, label in (
+        (axes[0], "per_deployment", "arrests per deployment"),
+        (axes[1], "per_1000_alerts", "arrests per 1,000 alerts"),
+    ):
+        est = table[column].to_numpy(dtype=float)
+        low = table[f"{column}_lower"].to_numpy(dtype=float)
+        high = table[f"{column}_upper"].to_numpy(dtype=float)
+        spread = [f"{column}_lower_spread", f"{column}_upper_spread"]
+        if all(c in table.columns for c in spread):
+            wide_low, wide_high = (table[c].to_numpy(dtype=float) for c in spread)
+            axis.errorbar(positions, est, yerr=[est - wide_low, wide_high - est], fmt="none",
+                          ecolor=COLOURS["muted"], lw=3, alpha=0.6,
+                          label="allowing for spread between deployments")  # fmt: skip
+        axis.errorbar(positions, est, yerr=[est - low, high - est], fmt="o",
+                      color=COLOURS["primary"], capsize=3, label=f"exact {conf:.0%}")  # fmt: skip
+        axis.set_xticks(positions, [_group_label(v) for v in table[x]])
+        axis.set_ylabel(label)
+        axis.set_ylim(bottom=0)
+    axes[0].legend(loc="upper left", fontsize="small")
+    if note:  # under both panels, inside the figure's layout
+        axes[0].figure.supxlabel(note, x=0.01, ha="left", fontsize="x-small")
     return axes

@@ -1,39 +1,56 @@
-"""``lfr-analysis data``: fetch the Met's PDFs, rebuild or check the deployment dataset.
+"""``lfr-analysis data``: fetch the records, rebuild or check the deployment tables.
 
 Subcommands::
 
-    lfr-analysis data fetch [--dest DIR]          download the PDFs, verify checksums
+    lfr-analysis data fetch [--dest DIR]          download every record (trying each
+                                                  known address), record what each served
+                                                  in data/source_registry.csv
     lfr-analysis data build [--sources DIR] [--check]
-                                                  rebuild data/deployments.csv (or compare)
-    lfr-analysis data import-reference [--reference FILE]
-                                                  refresh met_secondary_rows.csv and
-                                                  other_deployments.csv from the compilation
+                                                  rebuild data/deployments.csv and
+                                                  data/btp_deployments.csv (or compare)
+    lfr-analysis data import-reference [--reference FILE] [--check] [--skip-missing]
+                                                  refresh (or compare) met_secondary_rows.csv
+                                                  and other_deployments.csv
     lfr-analysis data manifest                    rewrite data/datapackage.json
 
-``build`` needs only the PDFs and the committed ``data/met_secondary_rows.csv``.
-``--check`` writes nothing and exits 1 with a row-level diff when the committed file
-differs from what the sources give.
+``build`` prints the rows read on every page of every PDF, warns when a PDF yields fewer
+rows than the committed table holds from it, and, when the table changes, logs every field
+a newer version of a record changed in ``data/revisions.csv`` and prints the published
+figures whose ledger status changes. ``--check`` writes nothing and exits 1 with a
+row-level diff when a committed file differs from what the sources give. Committed files
+are read by the loaders' own decoding rules (UTF-8, a byte-order mark dropped), and a
+file that cannot be decoded is named; ``build`` rewrites it.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
-import os
 import sys
-import urllib.request
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
-from lfr_analysis import datasets, paths
-from lfr_analysis.datasets import deployments, met_secondary_rows, other_deployments
+from lfr_analysis import datasets, files, paths
+from lfr_analysis.datasets import (
+    btp_deployments,
+    deployments,
+    met_secondary_rows,
+    other_deployments,
+    published_figures,
+)
+from lfr_analysis.datasets import revisions as revisions_file
+from lfr_analysis.datasets.reader import LfrDataError
 from lfr_analysis.datasets.sources import SOURCE_DOCUMENTS, SourceDocument, find_document_file
 from lfr_analysis.rebuild import assemble, met_pdf
+from lfr_analysis.rebuild import revisions as revision_log
+from lfr_analysis.rebuild.fetch import fetch
+from lfr_analysis.rebuild.reference import REFERENCE_FILE, import_reference, reference_dir
 
 __all__ = [
+    "REFERENCE_FILE",
+    "build_tables",
     "build_text",
     "fetch",
     "import_reference",
@@ -43,104 +60,66 @@ __all__ = [
     "row_diff",
 ]
 
-USER_AGENT = "lfr-analysis/0.1 (research use; Python urllib)"
-REFERENCE_FILE = "deployments_secondary_and_other.csv"
-
-
-# ------------------------------------------------------------------------------- fetch
-
-
-def fetch(dest: Path, opener=None) -> list[str]:
-    """Download each of the Met's PDFs into ``dest`` and check it against known checksums.
-
-    Parameters
-    ----------
-    dest : pathlib.Path
-        Folder to write into (created if needed); default in the CLI is ``data/raw``.
-    opener : callable, optional
-        ``opener(request) -> file-like``; default :func:`urllib.request.urlopen`.
-        Tests pass a fake so that nothing touches the network.
-
-    Returns
-    -------
-    list of str
-        One line per document saying what happened.
-
-    Raises
-    ------
-    OSError
-        When a download fails or returns something other than a PDF (the message names
-        the URL).
-    """
-    opener = opener or urllib.request.urlopen
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    report = []
-    for document in SOURCE_DOCUMENTS:
-        target = dest / document.file_names[0]
-        request = urllib.request.Request(document.url, headers={"User-Agent": USER_AGENT})
-        try:
-            with opener(request) as response:
-                content = response.read()
-        except OSError as err:
-            raise OSError(f"download of {document.url} failed: {err}") from err
-        if not content.startswith(b"%PDF-"):
-            raise OSError(f"{document.url} did not return a PDF (nothing saved)")
-        digest = hashlib.sha256(content).hexdigest()
-        target.write_bytes(content)
-        known = document.known_versions.get(digest)
-        if known:
-            report.append(f"{target.name}: checksum matches the known version ({known[0]})")
-        else:
-            report.append(
-                f"{target.name}: NEW VERSION (sha256 {digest}): the Met has published a "
-                "different file; run 'lfr-analysis data build --check' to see what changed"
-            )
-    return report
+#: The tables ``data build`` writes, with their datasets.
+OUTPUTS = {deployments.FILE: deployments.DATASET, btp_deployments.FILE: btp_deployments.DATASET}
 
 
 # ------------------------------------------------------------------------------- build
 
 
-def parse_sources(folder: Path) -> list[tuple[SourceDocument, met_pdf.ParsedDocument]]:
-    """Parse every known Met PDF found in ``folder``.
+def parse_sources(folder: Path, log=print, documents=SOURCE_DOCUMENTS) -> list:
+    """Parse every record PDF found in ``folder``; report rows per page and document.
 
     Raises
     ------
     FileNotFoundError
-        When one of the PDFs is missing, naming the file names looked for.
+        When a required PDF is missing, naming the file names looked for.
     """
     folder = Path(folder)
     parsed = []
-    for document in SOURCE_DOCUMENTS:
+    for document in documents:
         path = find_document_file(document, folder)
         if path is None:
-            raise FileNotFoundError(
-                f"{folder}: none of {list(document.file_names)} found; run "
-                "'lfr-analysis data fetch' or pass --sources DIR"
-            )
-        parsed.append((document, met_pdf.parse_pdf(path)))
+            if document.required:
+                raise FileNotFoundError(
+                    f"{folder}: none of {list(document.file_names)} found; run "
+                    "'lfr-analysis data fetch' or pass --sources DIR"
+                )
+            log(f"{document.file_names[0]}: not held; its rows come from transcriptions")
+            continue
+        result = met_pdf.parse_pdf(path)
+        known = document.known_versions.get(result.sha256)
+        version = f"known version ({known[0]})" if known else f"NEW VERSION {result.sha256}"
+        log(f"{result.file_name}: {len(result.rows)} rows, {version}")
+        log(f"    rows per page: {result.page_summary()}")
+        parsed.append((document, result))
     return parsed
 
 
-def build_text(sources: Path, log=print) -> str:
-    """Return the CSV text of ``deployments.csv`` as the sources give it.
+def build_tables(sources: Path, log=print, documents=SOURCE_DOCUMENTS) -> tuple[dict, list]:
+    """Return (file name -> CSV text of every table ``data build`` writes, parsed PDFs).
 
     Parameters
     ----------
     sources : pathlib.Path
-        Folder holding the Met's PDFs.
+        Folder holding the PDFs.
     log : callable
-        Receives one line per PDF: rows read and whether it is a known version.
+        Receives the report lines (rows per page and document, versions).
+    documents : sequence of SourceDocument
+        The records to look for (default: every known record).
     """
-    secondary = met_secondary_rows.load()
-    documents = parse_sources(sources)
-    for source, document in documents:
-        known = source.known_versions.get(document.sha256)
-        version = f"known version ({known[0]})" if known else f"NEW VERSION {document.sha256}"
-        log(f"{document.file_name}: {len(document.rows)} rows, {version}")
-    frame = assemble.build_deployments(documents, secondary)
-    return assemble.table_text(frame)
+    inputs = assemble.Inputs.load()
+    parsed = parse_sources(sources, log, documents)
+    tables = {
+        deployments.FILE: assemble.table_text(assemble.build_deployments(parsed, inputs)),
+        btp_deployments.FILE: assemble.table_text(assemble.build_btp(parsed, inputs)),
+    }
+    return tables, parsed
+
+
+def build_text(sources: Path, log=print) -> str:
+    """Return the CSV text of ``deployments.csv`` as the sources give it."""
+    return build_tables(sources, log)[0][deployments.FILE]
 
 
 def row_diff(committed: str, rebuilt: str, key: str = "deployment_id") -> list[str]:
@@ -170,135 +149,150 @@ def _rows_by_key(text: str, key: str) -> dict[str, dict[str, str]]:
     return {row.get(key, ""): row for row in reader}
 
 
+def _committed(name: str) -> tuple[bytes | None, str | None, str | None]:
+    """Return (raw bytes, text decoded as the loader decodes, problem) of a committed table."""
+    dataset = OUTPUTS[name]
+    target = dataset.path()
+    if not target.is_file():
+        return None, None, f"{name}: not found"
+    raw = target.read_bytes()
+    try:
+        return raw, dataset.read_text(target), None
+    except LfrDataError as err:
+        return raw, None, str(err).replace("\n", " ")
+
+
+def _short_rows(parsed, log) -> None:
+    """Warn when a PDF yields fewer rows than the committed table holds from it."""
+    _, text, _ = _committed(deployments.FILE)
+    committed = list(csv.DictReader(io.StringIO(text or "")))
+    _, btp_text, _ = _committed(btp_deployments.FILE)
+    committed += list(csv.DictReader(io.StringIO(btp_text or "")))
+    for document, result in parsed:
+        held = sum(
+            1
+            for row in committed
+            if row.get("source_document") == document.key and row.get("source_type") == "primary"
+        )
+        if len(result.rows) < held:
+            log(
+                f"WARNING: {result.file_name} yields {len(result.rows)} rows, but the committed "
+                f"table holds {held} rows read from {document.key}: rows may have been lost or "
+                "removed by the publisher; compare with 'lfr-analysis data build --check'"
+            )
+
+
+def _build(sources: Path, check: bool, ledger: Callable | None, documents) -> int:
+    tables, parsed = build_tables(sources, print, documents)
+    _short_rows(parsed, print)
+    if check:
+        return _check(tables, sources)
+    log_entries = []
+    changed = []
+    for name, rebuilt in tables.items():
+        raw, committed, problem = _committed(name)
+        if problem and raw is not None:
+            print(f"{name}: the committed file could not be read ({problem}); rewriting it")
+        if raw == rebuilt.encode("utf-8"):
+            continue
+        changed.append(name)
+        if committed is not None:
+            log_entries += revision_log.compare_tables(committed, rebuilt, name)
+        _report_status_changes(name, committed, rebuilt, ledger)
+    for name in changed:
+        files.write_text(OUTPUTS[name].path(), tables[name])
+        print(f"wrote {name} ({tables[name].count(chr(10)) - 1} rows)")
+    if log_entries:
+        target = revisions_file.DATASET.path()
+        existing = revisions_file.DATASET.read_text(target) if target.is_file() else ""
+        files.write_text(target, revision_log.merge_log(existing, log_entries))
+        print(f"logged {len(log_entries)} revised fields in {revisions_file.FILE}")
+    if changed or log_entries:
+        print("now run 'lfr-analysis data manifest'")
+    else:
+        print("nothing changed")
+    return 0
+
+
+def _check(tables: dict[str, str], sources: Path) -> int:
+    status = 0
+    for name, rebuilt in tables.items():
+        raw, committed, problem = _committed(name)
+        if raw == rebuilt.encode("utf-8"):
+            print(f"{name} matches the sources in {sources}")
+            continue
+        status = 1
+        if committed is None:
+            print(f"{name} cannot be compared: {problem}; 'lfr-analysis data build' rewrites it")
+            continue
+        if committed == rebuilt:
+            print(
+                f"{name}: the rows match the sources, but the file's bytes differ (it starts "
+                "with a byte-order mark); 'lfr-analysis data build' rewrites it"
+            )
+            continue
+        print(f"{name} differs from the sources in {sources}:")
+        for line in row_diff(committed, rebuilt):
+            print(f"  {line}")
+    return status
+
+
+def _report_status_changes(name: str, committed, rebuilt: str, ledger) -> None:
+    if ledger is None or name != deployments.FILE or committed is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        old_path = files.write_text(Path(folder) / "old.csv", committed)
+        new_path = files.write_text(Path(folder) / "new.csv", rebuilt)
+        try:
+            old = deployments.DATASET.read(old_path, verify_checksum=False)
+        except LfrDataError as err:
+            print(f"ledger not compared: the committed table does not load ({err})")
+            return
+        new = deployments.DATASET.read(new_path, verify_checksum=False)
+    figures = published_figures.load()
+    lines = revision_log.status_changes(ledger, figures, old, new)
+    if lines:
+        print(f"published figures whose ledger status changes ({len(lines)}):")
+        for line in lines:
+            print(f"  {line}")
+    else:
+        print("no published figure changes ledger status")
+
+
 # ---------------------------------------------------------------------------- reference
 
 
-def reference_dir() -> Path:
-    """Return the folder of the compiled reference files (env ``LFR_REFERENCE_DIR``)."""
-    value = os.environ.get("LFR_REFERENCE_DIR")
-    if value:
-        return Path(value).expanduser().resolve()
-    return paths.project_root().parent / "shared" / "reference"
-
-
-def import_reference(reference: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (secondary Met rows, other deployments) from the compiled reference CSV.
-
-    Parameters
-    ----------
-    reference : pathlib.Path
-        ``deployments_secondary_and_other.csv``: every row cites its own source.
-
-    Returns
-    -------
-    tuple of pandas.DataFrame
-        Rows for ``met_secondary_rows.csv`` (the Met rows marked secondary) and for
-        ``other_deployments.csv`` (all other rows), in the reference's order.
-
-    Raises
-    ------
-    ValueError
-        When a count is not a whole number, naming the file, line and column.
-    """
-    reference = Path(reference)
-    with reference.open(encoding="utf-8", newline="") as handle:
-        records = list(csv.DictReader(handle))
-    secondary, other = [], []
-    for line, record in enumerate(records, start=2):
-        if "(secondary)" in record["source_type"]:
-            secondary.append(_secondary_record(record, reference.name, line))
-        else:
-            other.append(_other_record(record, reference.name, line))
-    secondary_frame = assemble.typed_frame(secondary, met_secondary_rows.COLUMNS)
-    other_frame = assemble.typed_frame(other, other_deployments.COLUMNS)
-    return secondary_frame, other_frame
-
-
-def _whole(text: str, name: str, column: str, line: int) -> int | None:
-    if text == "":
-        return None
-    value = float(text)
-    if not value.is_integer() or value < 0:
-        raise ValueError(f"{name}, line {line}, column '{column}': value {text!r} is not a count")
-    return int(value)
-
-
-_SECONDARY_COUNTS = met_secondary_rows.COUNT_COLUMNS
-
-
-def _secondary_record(record: dict, name: str, line: int) -> dict:
-    row = {c.name: (record.get(c.name) or None) for c in met_secondary_rows.COLUMNS}
-    for column in _SECONDARY_COUNTS:
-        row[column] = _whole(record[column], name, column, line)
-    return row
-
-
-#: Reference source types that are first-hand documents rather than reports of them.
-FIRST_HAND_SOURCES = (
-    "Met press release",
-    "court judgment",
-    "parliamentary evidence",
-    "parliamentary correspondence",
-)
-
-_OTHER_COUNTS = {
-    "watchlist_size": "watchlist_size",
-    "faces_seen": "faces_seen",
-    "alerts": "alerts",
-    "true_alerts": "true_alerts",
-    "false_alerts": "false_alerts",
-    "true_alerts_confirmed": "true_alerts_confirmed",
-    "true_alerts_unconfirmed": "true_alerts_unconfirmed",
-    "false_alerts_confirmed": "false_alerts_confirmed",
-    "false_alerts_unconfirmed": "false_alerts_unconfirmed",
-    "arrests": "arrests",
-    "other_disposals": "other_disposal",
-    "no_action": "no_action",
-    "true_alert_engagements": "true_alert_engagements",
-    "false_alert_engagements": "false_alert_engagements",
-}
-
-
-def _other_record(record: dict, name: str, line: int) -> dict:
-    row = {c.name: None for c in other_deployments.COLUMNS}
-    for target, column in _OTHER_COUNTS.items():
-        row[target] = _whole(record[column], name, column, line)
-    for column in ("force", "location", "borough", "borough_basis", "purpose", "source_url"):
-        row[column] = record[column] or None
-    row["borough"] = assemble.BOROUGH_ALIASES.get(row["borough"], row["borough"])
-    reported = record["date"]
-    full_day = len(reported) == 10
-    kind = record["source_type"]
-    row.update(
-        deployment_id=record["record_id"],
-        date=reported if full_day else None,
-        date_as_reported=reported or None,
-        threshold=float(record["threshold"]) if record["threshold"] else None,
-        false_alert_rate_reported=record["false_alert_rate_reported"] or None,
-        source_type="primary" if kind in FIRST_HAND_SOURCES else "secondary",
-        source_table=f"{kind} (compiled row {record['record_id']})",
-        source_date=record["source_date"] or None,
-        notes=record["notes"] or None,
-        quality_flags=";".join(_other_flags(row, record)) or None,
-    )
-    return row
-
-
-def _other_flags(row: dict, record: dict) -> list[str]:
-    notes = record["notes"]
-    flags = []
-    parts = row["alerts"], row["true_alerts"], row["false_alerts"]
-    if None not in parts and parts[1] + parts[2] != parts[0]:
-        flags.append("alert_split_inconsistent")
-    if "CONFLICT" in notes:
-        flags.append("conflicting_reports")
-    if record["record_id"].startswith("MET-NEWS"):
-        flags.append("contradicts_met_table")
-    if "derived" in notes.lower():
-        flags.append("derived_values")
-    if "approximate" in notes.lower():
-        flags.append("approximate_values")
-    return flags
+def _import_reference(reference: Path, check: bool, skip_missing: bool) -> int:
+    if not reference.is_file():
+        message = (
+            f"compiled reference not found at {reference} (set LFR_REFERENCE_DIR to the "
+            "folder holding it)"
+        )
+        if skip_missing:
+            print(f"import-reference --check skipped: {message}")
+            return 0
+        raise FileNotFoundError(message)
+    secondary, other = import_reference(reference)
+    folder = paths.data_dir()
+    status = 0
+    for frame, dataset in ((secondary, met_secondary_rows), (other, other_deployments)):
+        text = assemble.table_text(frame)
+        target = folder / dataset.FILE
+        if check:
+            committed = dataset.DATASET.read_text(target)
+            if committed == text and target.read_bytes() == text.encode("utf-8"):
+                print(f"{dataset.FILE} matches {reference.name} ({len(frame)} rows)")
+                continue
+            status = 1
+            print(f"{dataset.FILE} differs from {reference.name}:")
+            for line in row_diff(committed, text, key=frame.columns[0])[:50]:
+                print(f"  {line}")
+            continue
+        files.write_text(target, text)
+        print(f"wrote {dataset.FILE} ({len(frame)} rows)")
+    if not check:
+        print("now run 'lfr-analysis data build' and 'lfr-analysis data manifest'")
+    return status
 
 
 # --------------------------------------------------------------------------------- CLI
@@ -307,67 +301,60 @@ def _other_flags(row: dict, record: dict) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lfr-analysis data", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    fetch_cmd = commands.add_parser("fetch", help="download the Met's PDFs into data/raw")
+    fetch_cmd = commands.add_parser("fetch", help="download the records into data/raw")
     fetch_cmd.add_argument("--dest", type=Path, default=None, help="folder (default data/raw)")
-    build_cmd = commands.add_parser("build", help="rebuild data/deployments.csv from the PDFs")
+    build_cmd = commands.add_parser("build", help="rebuild the deployment tables from the PDFs")
     build_cmd.add_argument("--sources", type=Path, default=None, help="folder of the PDFs")
     build_cmd.add_argument(
-        "--check", action="store_true", help="compare with the committed file; write nothing"
+        "--check", action="store_true", help="compare with the committed files; write nothing"
     )
     ref_cmd = commands.add_parser(
         "import-reference", help="refresh met_secondary_rows.csv and other_deployments.csv"
     )
     ref_cmd.add_argument("--reference", type=Path, default=None, help=REFERENCE_FILE)
+    ref_cmd.add_argument(
+        "--check", action="store_true", help="compare with the committed files; write nothing"
+    )
+    ref_cmd.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="with --check: report and exit 0 when the reference is not there",
+    )
     commands.add_parser("manifest", help="rewrite data/datapackage.json")
     return parser
 
 
-def main(argv: list[str]) -> int:
-    """Run ``lfr-analysis data ...``; return the exit code."""
+def main(
+    argv: list[str],
+    *,
+    ledger: Callable | None = None,
+    documents: tuple[SourceDocument, ...] = SOURCE_DOCUMENTS,
+) -> int:
+    """Run ``lfr-analysis data ...``; return the exit code.
+
+    Parameters
+    ----------
+    argv : list of str
+        The arguments after ``data``.
+    ledger : callable, optional
+        ``ledger(figures, deployments)``, e.g. :func:`lfr_analysis.claims.ledger`, given
+        by the command dispatcher: ``build`` then prints the figures whose status changes.
+    documents : sequence of SourceDocument
+        The records ``fetch`` and ``build`` handle (tests pass their own).
+    """
     args = _parser().parse_args(argv)
     try:
         if args.command == "fetch":
-            for line in fetch(args.dest or paths.raw_dir()):
+            for line in fetch(args.dest or paths.raw_dir(), documents=documents):
                 print(line)
             return 0
         if args.command == "build":
-            return _build(args.sources or paths.sources_dir(), check=args.check)
+            return _build(args.sources or paths.sources_dir(), args.check, ledger, documents)
         if args.command == "import-reference":
-            return _import_reference(args.reference or reference_dir() / REFERENCE_FILE)
+            reference = args.reference or reference_dir() / REFERENCE_FILE
+            return _import_reference(reference, args.check, args.skip_missing)
         print(f"wrote {datasets.write_manifest().name}")
         return 0
     except (OSError, ValueError) as err:
         print(f"lfr-analysis data {args.command}: {err}", file=sys.stderr)
         return 1
-
-
-def _build(sources: Path, check: bool) -> int:
-    rebuilt = build_text(sources)
-    target = deployments.DATASET.path()
-    committed = target.read_text(encoding="utf-8") if target.is_file() else ""
-    if check:
-        if committed == rebuilt:
-            print(f"{deployments.FILE} matches the sources in {sources}")
-            return 0
-        differences = row_diff(committed, rebuilt)
-        print(f"{deployments.FILE} differs from the sources in {sources}:")
-        for line in differences:
-            print(f"  {line}")
-        return 1
-    target.write_text(rebuilt, encoding="utf-8", newline="")
-    rows = rebuilt.count("\n") - 1
-    print(f"wrote {target.name} ({rows} rows); now run 'lfr-analysis data manifest'")
-    return 0
-
-
-def _import_reference(reference: Path) -> int:
-    secondary, other = import_reference(reference)
-    folder = paths.data_dir()
-    for frame, name in (
-        (secondary, met_secondary_rows.FILE),
-        (other, other_deployments.FILE),
-    ):
-        (folder / name).write_text(assemble.table_text(frame), encoding="utf-8", newline="")
-        print(f"wrote {name} ({len(frame)} rows)")
-    print("now run 'lfr-analysis data build' and 'lfr-analysis data manifest'")
-    return 0

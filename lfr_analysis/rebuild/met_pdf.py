@@ -1,7 +1,7 @@
-"""Read the Metropolitan Police Service's Live Facial Recognition deployment records.
+"""Read the police forces' Live Facial Recognition deployment records (PDF tables).
 
-The Met publishes one PDF table per period, one row per deployment. Three layouts are
-known (see :data:`LAYOUTS`):
+The Met publishes one PDF table per period, one row per deployment; the British Transport
+Police publish a register in the same grid. Three layouts are known (see :data:`LAYOUTS`):
 
 ``grid_2020_22``
     The 2020-2022 grid: purpose reference numbers, total alerts, (confirmed) false alerts
@@ -13,21 +13,33 @@ known (see :data:`LAYOUTS`):
     confirmed and unconfirmed, a printed false-alert rate, engagement outcomes (arrest,
     other disposal, no action) and faces seen.
 ``record_2025``
-    The 2025 record: the same fields as the 2023-24 grid under different headings
-    ("Outcome - Arrest", "Outcome - Other", "No action").
+    The 2025 record (the 12 May and 15 July 2025 versions and, per the copies described
+    by others, the full-year one): the same fields as the 2023-24 grid under different
+    headings ("Outcome - Arrest", "Outcome - Other", "No action"). The BTP register is
+    described as having the same columns; its headings as printed have not been seen
+    here, so a register whose headings differ is refused by name, not misread.
 
 A table is recognised by its header, never by the file name: :func:`detect_layout`
 matches the header's column titles against each layout's expected titles, and an
 unknown header raises :class:`SourceLayoutError` naming the file and the titles each
-layout expects. A file that is not a readable, complete PDF raises
-:class:`SourceReadError`. Cells that wrap onto several lines are joined with spaces; a
-location cell that continues at the top of the next page is joined to its row.
+layout expects. The pages come from :mod:`lfr_analysis.rebuild.pdf_pages`, one at a time
+and within its bounds.
+
+**No row is lost.** Every non-empty row of every table is one of: a deployment row, the
+wrapped continuation of the location cell of the row before (joined with a space; across
+a page break it is flagged), a header row (at the top of a table, repeated on a later page,
+or a fragment of a header drawn as its own little table), or a row of the purpose / use-case
+reference list. Anything else is an error naming the file, page and row. So are a page
+with text but no table, a rotated page, text outside any table that holds a date (a row
+drawn without ruling lines), a page whose tables repeat an earlier page, and a deployment
+row repeated cell for cell. :attr:`ParsedDocument.pages` counts the rows of each kind on
+every page.
 
 Values are kept as printed. The only computed fields are ``duration_minutes`` (from the
 printed ``5h 03m``), and, for the 2023 and later layouts, ``true_alerts`` and
 ``false_alerts`` as the sums of their confirmed and unconfirmed parts (the source prints
-only the parts). Suspected errors in the source are flagged (:func:`flag_quirks`), never
-corrected.
+only the parts). Suspected errors in the source are flagged
+(:func:`lfr_analysis.rebuild.quirks.flag_quirks`), never corrected here.
 """
 
 from __future__ import annotations
@@ -35,54 +47,66 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from statistics import median
 
-from lfr_analysis.datasets.sources import SOURCE_DOCUMENTS, sha256_file
+from lfr_analysis.datasets.sources import SOURCE_DOCUMENTS
+from lfr_analysis.rebuild.pdf_pages import (
+    DEFAULT_LIMITS,
+    Limits,
+    PageTables,
+    SourceEncryptedError,
+    SourceError,
+    SourceLayoutError,
+    SourceLimitError,
+    SourceReadError,
+    open_pdf,
+)
+from lfr_analysis.rebuild.quirks import (
+    WATCHLIST_OUTLIER_FRACTION,
+    WATCHLIST_WINDOW_DAYS,
+    ParsedRow,
+    flag_quirks,
+    printed_rate_matches,
+)
 
 __all__ = [
     "COUNT_FIELDS",
     "LAYOUTS",
+    "ROW_KINDS",
     "WATCHLIST_OUTLIER_FRACTION",
     "WATCHLIST_WINDOW_DAYS",
     "Layout",
+    "Limits",
+    "PageCount",
     "ParsedDocument",
     "ParsedRow",
+    "SourceEncryptedError",
     "SourceError",
     "SourceLayoutError",
+    "SourceLimitError",
     "SourceReadError",
     "detect_layout",
     "flag_quirks",
     "header_columns",
+    "layout_by_name",
     "looks_like_header",
+    "parse_cells",
     "parse_duration",
     "parse_pdf",
     "printed_rate_matches",
 ]
 
 _DATE = re.compile(r"(\d{2})/(\d{2})/(\d{2})")
+_ANY_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _THRESHOLD = re.compile(r"0\.\d+")
 _DURATION = re.compile(r"(\d+)\s*h(?:rs?)?\s*(?:(\d+)\s*m?)?")
+_DATA_LIKE = re.compile(r"[\d\s.,;:%/()-]*\d[\d\s.,;:%/()-]*|\d+\s*h.*|n/a", re.IGNORECASE)
+_REFERENCE_NUMBER = re.compile(r"\d{1,2}\.?")
 _NOT_AVAILABLE = {"N/A", "n/a"}
 
-#: A watchlist size further than this fraction from the median of the other deployments
-#: within :data:`WATCHLIST_WINDOW_DAYS` days (same document) is flagged as an outlier.
-WATCHLIST_OUTLIER_FRACTION = 0.10
-WATCHLIST_WINDOW_DAYS = 7
-
-
-class SourceError(ValueError):
-    """Base class of the errors raised while reading a source document."""
-
-
-class SourceReadError(SourceError):
-    """The file cannot be read as a complete PDF (missing, empty, truncated, malformed)."""
-
-
-class SourceLayoutError(SourceError):
-    """The PDF is readable but its table is not laid out as any known layout."""
+#: The kinds a non-empty table row can be, as counted in :attr:`ParsedDocument.pages`.
+ROW_KINDS = ("deployment", "continuation", "header", "reference")
 
 
 # ----------------------------------------------------------------------------- layouts
@@ -277,54 +301,63 @@ def detect_layout(columns: list[str], source: str = "the document") -> Layout:
     )
 
 
+def layout_by_name(name: str) -> Layout:
+    """Return the layout called ``name``."""
+    for layout in LAYOUTS:
+        if layout.name == name:
+            return layout
+    raise ValueError(f"unknown layout {name!r}; known: {[layout.name for layout in LAYOUTS]}")
+
+
+def _is_reference_header(columns: list[str]) -> bool:
+    text = " | ".join(columns)
+    return "reference" in text and ("purpose" in text or "use case" in text) and "date" not in text
+
+
 # ----------------------------------------------------------------------------- parsing
 
 
 @dataclass
-class ParsedRow:
-    """One deployment row read from a PDF.
+class PageCount:
+    """How many non-empty table rows of each kind one page holds (see :data:`ROW_KINDS`)."""
 
-    Attributes
-    ----------
-    values : dict
-        Field name -> value (str, int, float, ``datetime.date`` or None when blank/N/A).
-    page : int
-        1-based page the row starts on.
-    number : int
-        1-based position of the row among the document's deployment rows.
-    layout : str
-        Name of the layout it was read with.
-    flags : list of str
-        Quality flags (see :func:`flag_quirks`).
-    """
-
-    values: dict
     page: int
-    number: int
-    layout: str
-    flags: list[str] = field(default_factory=list)
+    deployment: int = 0
+    continuation: int = 0
+    header: int = 0
+    reference: int = 0
+
+    @property
+    def rows(self) -> int:
+        """All non-empty table rows of the page."""
+        return self.deployment + self.continuation + self.header + self.reference
 
 
 @dataclass
 class ParsedDocument:
-    """Everything read from one PDF."""
+    """Everything read from one PDF: its rows, and what each page held."""
 
     file_name: str
     sha256: str
     rows: list[ParsedRow]
+    pages: list[PageCount] = field(default_factory=list)
 
     @property
     def layouts(self) -> list[str]:
         """Names of the layouts met, in order of first appearance."""
         return list(dict.fromkeys(row.layout for row in self.rows))
 
+    def page_summary(self) -> str:
+        """Deployment rows per page, e.g. ``"page 1: 19, page 2: 39, page 10: 0"``."""
+        return ", ".join(f"page {p.page}: {p.deployment}" for p in self.pages)
+
 
 def _cell_text(text: str | None) -> str:
     return re.sub(r"\s+", " ", (text or "").replace("\n", " ")).strip()
 
 
-def _where(source: str, page: int, cells: list[str]) -> str:
-    return f"{source}, page {page}, row {cells!r}"
+def _where(source: str, page: int, row: int, cells: list[str]) -> str:
+    return f"{source}, page {page}, table row {row} {cells!r}"
 
 
 def _parse_int(text: str, name: str, where: str) -> int | None:
@@ -377,7 +410,28 @@ def _parse_purpose(text: str) -> str | None:
     return f"LFR use case: {text}"
 
 
-def _parse_cells(cells: list[str], layout: Layout, where: str) -> tuple[dict, list[str]]:
+def parse_cells(cells: list[str], layout: Layout, where: str) -> tuple[dict, list[str]]:
+    """Read one deployment row's printed cells (whitespace collapsed) in ``layout``.
+
+    Parameters
+    ----------
+    cells : list of str
+        The row's cells left to right, as printed.
+    layout : Layout
+        The table's layout.
+    where : str
+        File, page and row, used in errors.
+
+    Returns
+    -------
+    tuple of (dict, list of str)
+        Field values and the layout's own flags (plus ``counts_printed_na``).
+
+    Raises
+    ------
+    SourceLayoutError
+        The wrong number of cells, or a cell that cannot be read, naming ``where``.
+    """
     if len(cells) != len(layout.fields):
         raise SourceLayoutError(
             f"{where}: {len(cells)} cells, but layout {layout.name} has {len(layout.fields)} "
@@ -416,119 +470,215 @@ def _sum_known(values: dict, stem: str) -> int | None:
     return None if None in parts else parts[0] + parts[1]
 
 
-def _read_tables(path: Path) -> list[tuple[int, list[list[list[str | None]]]]]:
-    """Return (page number, tables) for every page, raising SourceReadError on failure."""
-    import pdfplumber
-
-    name = path.name
-    if not path.is_file():
-        raise SourceReadError(f"{path}: file not found")
-    data = path.read_bytes()
-    if not data.startswith(b"%PDF-"):
-        raise SourceReadError(f"{name}: not a PDF (the file does not start with '%PDF-')")
-    if b"%%EOF" not in data[-2048:]:
-        raise SourceReadError(
-            f"{name}: the PDF is truncated (no '%%EOF' marker at its end); download it again"
-        )
-    try:
-        with pdfplumber.open(path) as pdf:
-            return [(number, page.extract_tables()) for number, page in enumerate(pdf.pages, 1)]
-    except Exception as err:  # pdfminer raises many unrelated types on malformed input
-        raise SourceReadError(
-            f"{name}: cannot be read as a PDF ({type(err).__name__}: {err})"
-        ) from err
-
-
-def _first_data_index(table: list[list[str | None]]) -> int | None:
-    for index, row in enumerate(table):
-        cells = [c for c in row if c is not None]
-        if len(cells) > 1 and _DATE.fullmatch(_cell_text(cells[1])):
-            return index
-    return None
-
-
-def parse_pdf(path: str | Path) -> ParsedDocument:
-    """Read every deployment row of one of the Met's deployment-record PDFs.
+def parse_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> ParsedDocument:
+    """Read every deployment row of a deployment-record PDF, accounting for every row.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The PDF.
+    limits : Limits
+        Bounds on pages, size, decompressed size, objects per page and time.
 
     Returns
     -------
     ParsedDocument
-        The rows in printed order, with their page, layout and quality flags.
+        The rows in printed order, with their page, layout and quality flags, and the
+        count of rows of each kind on every page.
 
     Raises
     ------
     SourceReadError
-        When the file is missing, not a PDF, truncated or malformed.
+        When the file is missing, not a PDF, truncated, malformed or encrypted, or
+        exceeds a bound (:class:`SourceLimitError`).
     SourceLayoutError
-        When a table header matches no known layout, a row has the wrong number of
-        cells or a cell cannot be read; the message names the file, page and row.
+        When a table header matches no known layout, a row is none of the known kinds or
+        a cell cannot be read (naming file, page and row), or a page is rotated, holds
+        text but no table, or repeats an earlier page.
     """
-    path = Path(path)
-    name = path.name
-    pages = _read_tables(path)
-    rows: list[ParsedRow] = []
-    layout: Layout | None = None
-    for page, tables in pages:
-        for table in tables:
-            first = _first_data_index(table)
-            lead = table if first is None else table[:first]
-            columns = header_columns(lead)
-            if lead and looks_like_header(columns):
-                layout = detect_layout(columns, name)
-                lead = []
-            if first is None:
-                # No deployment row: a header, a title, the purpose list, or the tail of a
-                # location cell that wrapped onto a new page (a full-width row).
-                if layout is not None and rows:
-                    for row in lead:
-                        if _is_wrapped_tail(row, layout):
-                            _read_row(row, layout, rows, name, page)
-                continue
-            for row in lead + table[first:]:
-                _read_row(row, layout, rows, name, page)
-    if not rows:
+    source = open_pdf(path, limits)
+    reader = _Reader(source.name)
+    for page in source.pages():
+        reader.read_page(page)
+    if not reader.rows:
         raise SourceLayoutError(
-            f"{name}: no deployment table found. Expected headers: {_expected_headers_text()}"
+            f"{source.name}: no deployment table found. Expected headers: "
+            f"{_expected_headers_text()}"
         )
-    document = ParsedDocument(file_name=name, sha256=sha256_file(path), rows=rows)
+    document = ParsedDocument(source.name, source.sha256, reader.rows, reader.counts)
     flag_quirks(document.rows)
     _check_known_version(document)
     return document
 
 
-def _is_wrapped_tail(row: list[str | None], layout: Layout) -> bool:
-    cells = [_cell_text(c) for c in row if c is not None]
-    return len(cells) == len(layout.fields) and bool(cells[0]) and not any(cells[1:])
+class _Reader:
+    """The state of reading one document: the current layout and the rows so far."""
 
+    def __init__(self, name: str):
+        self.name = name
+        self.layout: Layout | None = None
+        self.rows: list[ParsedRow] = []
+        self.counts: list[PageCount] = []
+        self._pages_seen: dict[tuple, int] = {}
+        self._rows_seen: dict[tuple, str] = {}
 
-def _read_row(
-    row: list[str | None], layout: Layout | None, rows: list[ParsedRow], name: str, page: int
-) -> None:
-    cells = [_cell_text(c) for c in row if c is not None]
-    if not any(cells):
-        return
-    where = _where(name, page, cells)
-    if len(cells) > 1 and _DATE.fullmatch(cells[1]):
+    def read_page(self, page: PageTables) -> None:
+        number = page.number
+        count = PageCount(number)
+        self.counts.append(count)
+        if page.rotation or page.rotated_text:
+            turned = (
+                f"is rotated by {page.rotation} degrees" if page.rotation else "has rotated text"
+            )
+            raise SourceLayoutError(
+                f"{self.name}, page {number}: the page {turned}; the parser reads only "
+                "upright tables (rotate the page back, or extend the parser)"
+            )
+        if not page.tables:
+            if page.text.strip():
+                raise SourceLayoutError(
+                    f"{self.name}, page {number}: the page has text but no ruled table "
+                    f"({_cell_text(page.text)[:80]!r}); a table drawn without ruling lines "
+                    "cannot be read"
+                )
+            return
+        stray = _ANY_DATE.search(page.outside_text)
+        if stray:
+            raise SourceLayoutError(
+                f"{self.name}, page {number}: text outside every ruled table holds a date "
+                f"({stray.group()!r} in {_cell_text(page.outside_text)[:80]!r}): a row drawn "
+                "without ruling lines would be lost"
+            )
+        self._check_repeated_page(page)
+        position = 0
+        nested = _nested(page.tables)
+        for index, table in enumerate(page.tables):
+            if index in nested:
+                container = page.tables[nested[index]]
+                position = self._read_fragment(table, container, count, position)
+                continue
+            position = self._read_table(table, count, position)
+
+    def _check_repeated_page(self, page: PageTables) -> None:
+        fingerprint = tuple(
+            tuple(_cell_text(c) for c in row) for table in page.tables for row in table.rows
+        )
+        has_dates = any(_DATE.search(c) for row in fingerprint for c in row)
+        if has_dates and fingerprint in self._pages_seen:
+            raise SourceLayoutError(
+                f"{self.name}, page {page.number}: the page repeats page "
+                f"{self._pages_seen[fingerprint]} cell for cell (a duplicated page); its rows "
+                "would be counted twice"
+            )
+        self._pages_seen.setdefault(fingerprint, page.number)
+
+    def _read_fragment(self, table, container, count: PageCount, position: int) -> int:
+        """A small table drawn inside another's header: its text must be header text."""
+        header = " ".join(_cell_text(c) for row in container.rows for c in row if c)
+        for row in table.rows:
+            position += 1
+            cells = [_cell_text(c) for c in row if c is not None]
+            if not any(cells):
+                continue
+            if not all(cell in header for cell in cells):
+                raise SourceLayoutError(
+                    f"{_where(self.name, count.page, position, cells)}: a table inside "
+                    "another table that is not part of its header"
+                )
+            count.header += 1
+        return position
+
+    def _read_table(self, table, count: PageCount, position: int) -> int:
+        rows = [[_cell_text(c) for c in row if c is not None] for row in table.rows]
+        lead = 0
+        while lead < len(rows) and _is_header_like(table.rows[lead]):
+            lead += 1
+        header = header_columns(table.rows[:lead]) if lead else []
+        kind = None
+        if lead and looks_like_header(header):
+            self.layout = detect_layout(header, self.name)
+            kind = "deployments"
+        elif lead and _is_reference_header(header):
+            kind = "reference"
+        if kind is not None:
+            count.header += sum(1 for cells in rows[:lead] if any(cells))
+            position += lead
+            rows = rows[lead:]
+        for cells in rows:
+            position += 1
+            if not any(cells):
+                continue
+            where = _where(self.name, count.page, position, cells)
+            if kind == "reference":
+                self._read_reference(cells, count, where)
+            else:
+                self._read_row(cells, count, where)
+        return position
+
+    def _read_reference(self, cells: list[str], count: PageCount, where: str) -> None:
+        filled = [c for c in cells if c]
+        if not _REFERENCE_NUMBER.fullmatch(filled[0]):
+            raise SourceLayoutError(
+                f"{where}: a row of the reference list that does not start with its number"
+            )
+        count.reference += 1
+
+    def _read_row(self, cells: list[str], count: PageCount, where: str) -> None:
+        layout = self.layout
+        if cells[0] and not any(cells[1:]):
+            if not self.rows:
+                raise SourceLayoutError(
+                    f"{where}: text in the location column with no deployment row before it"
+                )
+            previous = self.rows[-1]
+            previous.values["location"] = f"{previous.values['location']} {cells[0]}"
+            previous.cells[0] = previous.values["location"]
+            if previous.page != count.page and "location_split_across_pages" not in previous.flags:
+                previous.flags.append("location_split_across_pages")
+            count.continuation += 1
+            return
         if layout is None:
             raise SourceLayoutError(
-                f"{where}: deployment row before any recognised header. "
+                f"{where}: a table row before any recognised header. "
                 f"Expected headers: {_expected_headers_text()}"
             )
-        values, flags = _parse_cells(cells, layout, where)
-        rows.append(ParsedRow(values, page, len(rows) + 1, layout.name, flags))
-        return
-    if cells[0] and not any(cells[1:]) and rows:
-        previous = rows[-1]
-        previous.values["location"] = f"{previous.values['location']} {cells[0]}"
-        if previous.page != page and "location_split_across_pages" not in previous.flags:
-            previous.flags.append("location_split_across_pages")
-        return
-    raise SourceLayoutError(f"{where}: neither a deployment row nor a wrapped location cell")
+        if len(cells) < 2 or not cells[1]:
+            raise SourceLayoutError(
+                f"{where}: neither a deployment row (its date cell is blank), a wrapped "
+                "location cell nor a repeated header"
+            )
+        values, flags = parse_cells(cells, layout, where)
+        key = tuple(cells)
+        if key in self._rows_seen:
+            raise SourceLayoutError(
+                f"{where}: repeats the deployment row at {self._rows_seen[key]} cell for cell"
+            )
+        self._rows_seen[key] = f"page {count.page}"
+        number = len(self.rows) + 1
+        self.rows.append(ParsedRow(values, count.page, number, layout.name, flags, list(cells)))
+        count.deployment += 1
+
+
+def _is_header_like(row: list[str | None]) -> bool:
+    """True for a row of titles: no cell reads as a number, date or duration."""
+    cells = [_cell_text(c) for c in row]
+    if cells and cells[0] and not any(cells[1:]):
+        return False  # a wrapped location cell, not a title row
+    return all(not _DATA_LIKE.fullmatch(c) for c in cells if c)
+
+
+def _nested(tables: list) -> dict[int, int]:
+    """Map the index of each table drawn inside another table to that table's index."""
+    inside = {}
+    for index, table in enumerate(tables):
+        x0, top, x1, bottom = table.bbox
+        for other, outer in enumerate(tables):
+            ox0, otop, ox1, obottom = outer.bbox
+            if other != index and (ox1 - ox0) * (obottom - otop) > (x1 - x0) * (bottom - top):
+                if ox0 - 1 <= x0 and x1 <= ox1 + 1 and otop - 1 <= top and bottom <= obottom + 1:
+                    inside[index] = other
+                    break
+    return inside
 
 
 def _check_known_version(document: ParsedDocument) -> None:
@@ -539,125 +689,3 @@ def _check_known_version(document: ParsedDocument) -> None:
                 f"{document.file_name}: read {len(document.rows)} deployment rows, but this "
                 f"version ({known[0]}) holds {known[1]}"
             )
-
-
-# ------------------------------------------------------------------------------ quirks
-
-
-def flag_quirks(rows: list[ParsedRow]) -> None:
-    """Add quality flags for the known kinds of suspected source errors, in place.
-
-    Parameters
-    ----------
-    rows : list of ParsedRow
-        The rows of one document, in printed order.
-
-    Notes
-    -----
-    Flags describe; they never change a value. Their meanings are listed in
-    :data:`lfr_analysis.data.QUALITY_FLAGS`.
-    """
-    _flag_alert_split(rows)
-    _flag_incomplete_locations(rows)
-    _flag_identical_disposals(rows)
-    _flag_date_sequence(rows)
-    _flag_watchlist_outliers(rows)
-    _flag_printed_rates(rows)
-
-
-def _add(row: ParsedRow, flag: str) -> None:
-    if flag not in row.flags:
-        row.flags.append(flag)
-
-
-def _flag_alert_split(rows: list[ParsedRow]) -> None:
-    for row in rows:
-        v = row.values
-        parts = (v.get("alerts"), v.get("true_alerts"), v.get("false_alerts"))
-        if None not in parts and parts[1] + parts[2] != parts[0]:
-            _add(row, "alert_split_inconsistent")
-
-
-def _flag_incomplete_locations(rows: list[ParsedRow]) -> None:
-    for row in rows:
-        if (row.values.get("location") or "").endswith(","):
-            _add(row, "location_incomplete")
-
-
-def _flag_identical_disposals(rows: list[ParsedRow]) -> None:
-    pairs = [(row, row.values.get("other_disposals"), row.values.get("no_action")) for row in rows]
-    known = [(row, a, b) for row, a, b in pairs if a is not None and b is not None]
-    if known and all(a == b for _, a, b in known) and any(a for _, a, _ in known):
-        for row, _, _ in known:
-            _add(row, "disposal_columns_identical")
-
-
-def _flag_date_sequence(rows: list[ParsedRow]) -> None:
-    dates = [row.values["date"] for row in rows]
-    for index, row in enumerate(rows):
-        before = dates[index - 1] if index > 0 else None
-        after = dates[index + 1] if index + 1 < len(dates) else None
-        day = dates[index]
-        if before and after and before <= after and not before <= day <= after:
-            _add(row, "date_out_of_sequence")
-        elif before and after is None and day < before:
-            _add(row, "date_out_of_sequence")
-        elif after and before is None and day > after:
-            _add(row, "date_out_of_sequence")
-
-
-def _flag_watchlist_outliers(rows: list[ParsedRow]) -> None:
-    sized = [row for row in rows if row.values.get("watchlist_size") is not None]
-    for row in sized:
-        day = row.values["date"]
-        others = [
-            r.values["watchlist_size"]
-            for r in sized
-            if r is not row and abs((r.values["date"] - day).days) <= WATCHLIST_WINDOW_DAYS
-        ]
-        if len(others) < 2:
-            continue
-        middle = median(others)
-        if abs(row.values["watchlist_size"] - middle) > WATCHLIST_OUTLIER_FRACTION * middle:
-            _add(row, "watchlist_size_outlier")
-
-
-def printed_rate_matches(printed: str, false_alerts: int, faces_seen: int) -> bool:
-    """Say whether a printed per-face rate ("0.05%") agrees with its own counts.
-
-    The Met's tables sometimes round and sometimes truncate to the printed number of
-    decimals (e.g. 1 in 1,123 = 0.089% printed as 0.08%), so either reading agrees.
-
-    Parameters
-    ----------
-    printed : str
-        The rate as printed, a percentage such as ``"0.05%"``.
-    false_alerts, faces_seen : int
-        The row's own counts.
-
-    Returns
-    -------
-    bool
-    """
-    text = printed.strip().removesuffix("%").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return True  # not a number: nothing to compare (kept as printed)
-    step = Decimal(1).scaleb(value.as_tuple().exponent)
-    exact = Decimal(false_alerts) * 100 / Decimal(faces_seen)
-    readings = {exact.quantize(step, ROUND_HALF_UP), exact.quantize(step, ROUND_DOWN)}
-    return value in readings
-
-
-def _flag_printed_rates(rows: list[ParsedRow]) -> None:
-    for row in rows:
-        v = row.values
-        printed, false, faces = (
-            v.get("false_alert_rate_reported"),
-            v.get("false_alerts"),
-            v.get("faces_seen"),
-        )
-        if printed and false is not None and faces:
-            if not printed_rate_matches(printed, false, faces):
-                _add(row, "printed_rate_inconsistent")

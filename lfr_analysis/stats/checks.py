@@ -332,11 +332,19 @@ def positive(values, name: str) -> tuple[np.ndarray, pd.Index | None]:
         raise TypeError(f"{name} must be numbers, got booleans")
     if isinstance(values, pd.Series | pd.Index) and pd.api.types.is_numeric_dtype(values):
         floats = values.to_numpy(dtype="float64", na_value=np.nan)
+    elif isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+        floats = np.atleast_1d(values.astype("float64"))
+        if floats.ndim != 1:
+            raise ValueError(
+                f"{name} must be a scalar or one-dimensional, got shape {floats.shape}"
+            )
     else:
         raw = np.atleast_1d(np.asarray(values, dtype=object))
         if raw.ndim != 1:
             raise ValueError(f"{name} must be a scalar or one-dimensional, got shape {raw.shape}")
-        floats = np.array([_as_number(v, name, position(index, i)) for i, v in enumerate(raw)])
+        floats = np.array(
+            [_as_number(v, name, position(index, i)) for i, v in enumerate(raw)], dtype=float
+        )
     bad = np.isnan(floats) | ~np.isfinite(floats) | (floats <= 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

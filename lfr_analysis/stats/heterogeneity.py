@@ -13,12 +13,20 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import statsmodels.api as sm
+from scipy import optimize, stats
 from statsmodels.discrete.discrete_model import NegativeBinomial, Poisson
 
 from lfr_analysis.stats import checks
 
-__all__ = ["FEW_EVENTS", "HeterogeneityResult", "conditional_mc_test", "heterogeneity"]
+__all__ = [
+    "FEW_EVENTS",
+    "HeterogeneityResult",
+    "conditional_mc_test",
+    "heterogeneity",
+    "negative_binomial_ratio",
+    "overdispersion_fits",
+]
 
 #: Below this many false alerts in total, :func:`heterogeneity` warns that it has little power.
 FEW_EVENTS = 50
@@ -296,3 +304,156 @@ def heterogeneity(
         verdict=_verdict(total, k, p_value, int(n_sim), level, models["dean_p"]),
         **models,
     )
+
+
+# --------------------------------------------------------------------------------------
+# negative binomial ratio with a profile-likelihood interval
+# --------------------------------------------------------------------------------------
+
+#: Range of log(theta) searched when theta is re-estimated (theta = 1 / alpha): from
+#: extreme overdispersion (alpha = e**20) to practically Poisson (alpha = e**-20).
+_LOG_THETA = (-20.0, 20.0)
+
+
+def _nb_loglik(b: float, log_theta: float, y: np.ndarray, expected: np.ndarray) -> float:
+    theta = np.exp(log_theta)
+    mean = np.exp(b) * expected
+    return float(np.sum(stats.nbinom.logpmf(y, theta, theta / (theta + mean))))
+
+
+def _profile(b: float, y: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
+    """Log-likelihood at log ratio ``b`` maximised over log(theta); and that log(theta)."""
+    found = optimize.minimize_scalar(
+        lambda lt: -_nb_loglik(b, lt, y, expected),
+        bounds=_LOG_THETA,
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    return -float(found.fun), float(found.x)
+
+
+def negative_binomial_ratio(observed, expected, conf: float = 0.95) -> pd.Series:
+    """Negative binomial (NB2) O/E with a profile-likelihood interval and LR test of O/E = 1.
+
+    Each unit's count is negative binomial with mean ``ratio * expected_i`` and size
+    ``theta`` (variance ``mu + mu**2 / theta``), the model of R's
+    ``MASS::glm.nb(y ~ 1 + offset(log(E)))``. The interval is the set of ratios whose
+    profile log-likelihood, with theta re-estimated at each ratio, lies within
+    ``chi2(1, conf) / 2`` of the maximum; the p-value is the likelihood-ratio test of
+    ``ratio = 1`` with theta re-estimated under the null. Unlike a Wald interval, it does
+    not assume the log-likelihood is quadratic, which it is not with few events.
+
+    Parameters
+    ----------
+    observed : array-like
+        Counts per unit (whole numbers >= 0, at least one above 0).
+    expected : array-like
+        Expected counts per unit (above 0), at least two units.
+    conf : float
+
+    Returns
+    -------
+    pandas.Series
+        ``ratio``, ``lower``, ``upper``, ``lr_p``, ``alpha`` (1 / theta at the maximum),
+        ``loglik``, ``conf``, ``method``.
+    """
+    conf = checks.conf_level(conf)
+    y, _ = checks.counts(observed, "observed")
+    e, _ = checks.positive(expected, "expected")
+    if y.size != e.size:
+        raise ValueError(f"observed (length {y.size}) and expected (length {e.size}) differ")
+    if y.size < 2:
+        raise ValueError("need at least two units to fit a negative binomial model")
+    if y.sum() == 0:
+        raise ValueError("observed: no events, so there is no ratio to estimate")
+    y = y.astype(float)
+    start = np.log(y.sum() / e.sum())
+    best = optimize.minimize_scalar(
+        lambda b: -_profile(b, y, e)[0],
+        bracket=(start - 1.0, start + 1.0),
+        method="brent",
+        options={"xtol": 1e-12},
+    )
+    b_hat = float(best.x)
+    top, log_theta = _profile(b_hat, y, e)
+    drop = stats.chi2.ppf(conf, 1) / 2
+
+    def gap(b):
+        return _profile(b, y, e)[0] - (top - drop)
+
+    limits = []
+    for direction in (-1.0, 1.0):
+        step, far = 1.0, b_hat + direction
+        while gap(far) > 0:
+            step *= 2
+            far = b_hat + direction * step
+            if step > 64:
+                raise RuntimeError("profile likelihood limit not found; please report this input")
+        limits.append(optimize.brentq(gap, *sorted((b_hat, far)), xtol=1e-13))
+    lr = max(0.0, 2 * (top - _profile(0.0, y, e)[0]))
+    return pd.Series(
+        {
+            "ratio": float(np.exp(b_hat)),
+            "lower": float(np.exp(limits[0])),
+            "upper": float(np.exp(limits[1])),
+            "lr_p": float(stats.chi2.sf(lr, 1)),
+            "alpha": float(np.exp(-log_theta)),
+            "loglik": top,
+            "conf": conf,
+            "method": "negative binomial (NB2), profile likelihood, theta re-estimated",
+        }
+    )
+
+
+def overdispersion_fits(observed, expected, conf: float = 0.95) -> dict:
+    """O/E allowing for extra-Poisson variation between units: quasi-Poisson and NB2 fits.
+
+    Both with ``log(expected)`` as offset and no other covariate (the model of
+    :func:`lfr_analysis.predictions.overdispersed_ratio`):
+
+    * quasi-Poisson (``GLM(..., family=Poisson(), offset=log E).fit(scale="X2")``, R's
+      ``glm(..., family = quasipoisson())``): the estimate O/E with a Wald interval on the
+      log scale, its standard error inflated by the Pearson dispersion ``phi``;
+    * negative binomial NB2: :func:`negative_binomial_ratio` (profile-likelihood interval
+      and likelihood-ratio p-value, theta re-estimated), and the Wald interval of
+      statsmodels' ``NegativeBinomial`` (standard error from the joint Hessian of the
+      coefficient and alpha) for comparison.
+
+    Returns
+    -------
+    dict
+        ``ratio``, ``quasi_lower``, ``quasi_upper``, ``phi``, ``nb_ratio``, ``nb_lower``,
+        ``nb_upper``, ``nb_lr_p``, ``nb_alpha``, ``nb_wald_lower``, ``nb_wald_upper``,
+        ``nb_converged`` (the Wald fit's), ``method``.
+    """
+    conf = checks.conf_level(conf)
+    y, _ = checks.counts(observed, "observed")
+    e, _ = checks.positive(expected, "expected")
+    profile = negative_binomial_ratio(y, e, conf)  # checks lengths, units and events
+    y = y.astype(float)
+    ones = np.ones((y.size, 1))
+    z = stats.norm.ppf(0.5 + conf / 2)
+    quasi = sm.GLM(y, ones, family=sm.families.Poisson(), offset=np.log(e)).fit(scale="X2")
+    log_ratio, se = float(quasi.params[0]), float(quasi.bse[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb = NegativeBinomial(y, ones, exposure=e).fit(
+            start_params=[log_ratio, 1.0], disp=0, maxiter=200
+        )
+        nb_log, nb_se = float(nb.params[0]), float(nb.bse[0])
+    return {
+        "ratio": float(np.exp(log_ratio)),
+        "quasi_lower": float(np.exp(log_ratio - z * se)),
+        "quasi_upper": float(np.exp(log_ratio + z * se)),
+        "phi": float(quasi.scale),
+        "nb_ratio": float(profile["ratio"]),
+        "nb_lower": float(profile["lower"]),
+        "nb_upper": float(profile["upper"]),
+        "nb_lr_p": float(profile["lr_p"]),
+        "nb_alpha": float(profile["alpha"]),
+        "nb_wald_lower": float(np.exp(nb_log - z * nb_se)),
+        "nb_wald_upper": float(np.exp(nb_log + z * nb_se)),
+        "nb_converged": bool(nb.mle_retvals.get("converged", False)),
+        "method": "quasi-Poisson Wald (log scale); negative binomial profile likelihood "
+        "(nb_lower, nb_upper) and Wald (nb_wald_*)",
+    }
