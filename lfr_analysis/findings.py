@@ -12,8 +12,8 @@ The findings, in order:
   (primary rows) with exact intervals (:func:`lfr_analysis.rates.false_alert_rates`);
 * observed against expected false alerts under **NPL 2023** at thresholds **0.60, 0.62 and
   0.64**, deployments at the same setting, primary rows
-  (:func:`lfr_analysis.predictions.observed_vs_expected`), each with its tipping point when
-  :mod:`lfr_analysis.predictions` offers one (``tipping_point``);
+  (:func:`lfr_analysis.predictions.observed_vs_expected`), each with its tipping point
+  (:func:`lfr_analysis.predictions.tipping_point`, varying what notebook 03 varies);
 * **arrests by offence group** among the people police releases describe one by one
   (:func:`lfr_analysis.arrests.arrest_counts`);
 * **arrest yield** per deployment, per 1,000 alerts and per 100,000 faces
@@ -38,6 +38,7 @@ from lfr_analysis.stats.intervals import rate_ci
 __all__ = [
     "KEYS",
     "THRESHOLDS",
+    "TIPPING_VARY",
     "Finding",
     "data_as_of",
     "findings",
@@ -83,7 +84,7 @@ class Finding:
     computed_by : str
         The package call that computes it, as the notebook writes it.
     tipping_point : str
-        The verdict's tipping point in words, when the package provides one; else empty.
+        The verdict's tipping point in one sentence (NPL comparisons; else empty).
     details : tuple of dict
         Rows behind the sentence where it summarises a table (e.g. every offence group).
     """
@@ -103,8 +104,17 @@ class Finding:
 
 
 def _period(frame: pd.DataFrame) -> str:
-    first, last = frame["date"].min(), frame["date"].max()
-    return f"{first:%b %Y} to {last:%b %Y}"
+    first, last = f"{frame['date'].min():%b %Y}", f"{frame['date'].max():%b %Y}"
+    return first if first == last else f"{first} to {last}"
+
+
+def _p_value(value: float) -> str:
+    """A p-value as a reader reads it: "< 0.001", "> 0.99", else two decimals (three below 0.01)."""
+    if value < 0.001:
+        return "< 0.001"
+    if value > 0.99:
+        return "> 0.99"
+    return f"= {value:.3f}" if value < 0.01 else f"= {value:.2f}"
 
 
 def _one_in(value: float) -> str:
@@ -143,71 +153,36 @@ def _level(conf: float) -> str:
 
 
 def data_as_of(deployments: pd.DataFrame) -> pd.DataFrame:
-    """Return the last deployment date per source type (and tier, where there is one).
+    """Return the last deployment date per source document and per tier.
 
-    Uses :func:`lfr_analysis.data.data_as_of` when the package has it; otherwise computes
-    the same from the ``date`` and ``source_type`` columns (and ``tier``, if present).
-
-    Parameters
-    ----------
-    deployments : pandas.DataFrame
-        Output of :func:`lfr_analysis.data.load_deployments`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per source type (and tier): ``source_type`` (and ``tier``),
-        ``last_deployment`` (a Timestamp) and ``n_deployments``.
+    The same table as :func:`lfr_analysis.data.data_as_of` (``source``, ``tier``, ``rows``,
+    ``first_date``, ``last_date``; one row per tier with ``source`` "all sources"), after
+    checking that ``deployments`` has the columns it needs.
     """
     checks.frame(deployments, ["date", "source_type"])
-    provided = getattr(data, "data_as_of", None)
-    if provided is not None:
-        result = provided(deployments)
-        if isinstance(result, pd.Series):
-            result = result.rename("last_deployment").reset_index()
-        elif isinstance(result, dict):
-            result = pd.DataFrame(
-                {"source_type": list(result), "last_deployment": list(result.values())}
-            )
-        elif isinstance(result, pd.DataFrame) and not isinstance(result.index, pd.RangeIndex):
-            result = result.reset_index()
-        return result
-    keys = ["source_type"] + (["tier"] if "tier" in deployments.columns else [])
-    dated = deployments.dropna(subset=["date"])
-    grouped = dated.groupby(keys, dropna=False)
-    return (
-        pd.DataFrame(
-            {
-                "last_deployment": grouped["date"].max(),
-                "n_deployments": grouped.size(),
-            }
-        )
-        .reset_index()
-        .sort_values(keys, ignore_index=True)
-    )
+    return data.data_as_of(deployments)
 
 
-def tipping_point_text(at_threshold: pd.DataFrame, reference) -> str:
-    """Return the tipping point of a verdict against ``reference`` in words, or ''.
+#: What each threshold's tipping point varies, as notebook 03 asks it: at 0.60 (a published
+#: rate) the face detections per person passing; at 0.62 (a rate derived from an assumed
+#: study size) and 0.64 (no event) the study's own exposure.
+TIPPING_VARY = {
+    "0.60": "detections_per_person",
+    "0.62": "study_exposure",
+    "0.64": "study_exposure",
+}
 
-    The tipping point (what would have to change for the verdict to change) comes from
-    ``lfr_analysis.predictions.tipping_point`` when the package provides it, called as
-    ``tipping_point(deployments, reference)``; a mapping or Series result gives its
-    ``sentence``, ``reading`` or ``verdict`` entry, any other result its text. Without that
-    function this returns ''.
+
+def tipping_point_text(at_threshold: pd.DataFrame, reference, *, conf: float = 0.95) -> str:
+    """Return the tipping point of the verdict against ``reference``, in one sentence.
+
+    Calls :func:`lfr_analysis.predictions.tipping_point` on the deployments at the
+    reference's threshold, varying what :data:`TIPPING_VARY` names for that threshold (as
+    notebook 03 does), and returns its ``statement``.
     """
-    # ----- tipping point: the place where predictions.tipping_point is used -----
-    function = getattr(predictions, "tipping_point", None)
-    if function is None:
-        return ""
-    result = function(at_threshold, reference)
-    if isinstance(result, pd.DataFrame) and len(result) == 1:
-        result = result.iloc[0]
-    if isinstance(result, dict | pd.Series):
-        for key in ("sentence", "reading", "verdict", "text", "description"):
-            if key in result and isinstance(result[key], str):
-                return result[key]
-    return str(getattr(result, "sentence", result))
+    vary = TIPPING_VARY.get(f"{reference.threshold:.2f}", "detections_per_person")
+    result = predictions.tipping_point(at_threshold, reference, vary=vary, conf=conf)
+    return str(result["statement"])
 
 
 def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
@@ -225,7 +200,9 @@ def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
             f"{int(face['faces_seen']):,} faces: {_one_in(face['one_in'])} faces ({level} "
             f"interval {_one_in(face['one_in_upper'])} to {_one_in(face['one_in_lower'])}), "
             f"or {face['rate'] * 1e6:.1f} per million ({face['lower'] * 1e6:.1f} to "
-            f"{face['upper'] * 1e6:.1f})."
+            f"{face['upper'] * 1e6:.1f}); allowing for deployments differing more than one "
+            f"common rate would, {face['lower_spread'] * 1e6:.1f} to "
+            f"{face['upper_spread'] * 1e6:.1f} per million."
         ),
         estimate=float(face["rate"]),
         lower=float(face["lower"]),
@@ -233,8 +210,9 @@ def _face_and_alert(primary: pd.DataFrame, conf: float) -> list[Finding]:
         unit="false alerts per face seen",
         rests_on=(
             f"Pooled counts of the primary rows (read from the Met's PDFs), exact "
-            f"{_method(face['method'])} interval; 'faces seen' is the Met's estimate of face "
-            "detections, not of distinct people."
+            f"{_method(face['method'])} interval, and a quasi-binomial one widened by the "
+            "measured spread between deployments (quote that one for the Met's rate); 'faces "
+            "seen' is the Met's estimate of face detections, not of distinct people."
         ),
         notebook="02_false_alert_rates",
         computed_by='rates.false_alert_rates(primary, per="face")',
@@ -295,7 +273,8 @@ def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: flo
             f"{_one_in(1 / seen['upper'])} to {_one_in(1 / seen['lower'])}); NPL 2023 saw no "
             "false positive at this setting, so it predicts no rate to beat, only an upper "
             f"bound (up to {result['expected_upper']:,.0f} false alerts), and the record shows "
-            f"no sign of more than that (one-sided p = {result['p_more_than_upper']:.2f})."
+            f"no sign of more than that (one-sided p {_p_value(result['p_more_than_upper'])} "
+            "against the bound as a fixed number)."
         )
         estimate, lower, upper = seen["estimate"], seen["lower"], seen["upper"]
         unit = f"false alerts per face at a {reference.watchlist_size:,} watchlist"
@@ -323,7 +302,7 @@ def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: flo
         rests_on=basis,
         notebook="03_outcomes_vs_predictions",
         computed_by=computed_by,
-        tipping_point=tipping_point_text(at, reference),
+        tipping_point=tipping_point_text(at, reference, conf=conf),
     )
 
 
@@ -374,7 +353,7 @@ def _offence_groups(figures: pd.DataFrame, taxonomy: pd.DataFrame, conf: float) 
 
 def _yield(primary: pd.DataFrame, conf: float) -> Finding:
     level = _level(conf)
-    result = arrest_analysis.arrest_yield(primary, by=None, conf=conf).iloc[0]
+    result = arrest_analysis.arrest_yield(primary, by=None, conf=conf, full=True).iloc[0]
     return Finding(
         key="arrest_yield",
         topic="What a deployment yields",

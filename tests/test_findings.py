@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lfr_analysis import data, findings, predictions
+from lfr_analysis import data, findings, predictions, references
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,9 @@ def test_per_face_and_per_alert_rates_of_the_primary_rows(deployments, found):
     assert alert.estimate == pytest.approx(events / alerts, rel=1e-12)
     assert (alert.lower, alert.upper) == pytest.approx(clopper_pearson(events, alerts), rel=1e-9)
     assert f"{events} false alerts in {faces:,} faces" in face.sentence
-    assert f"1 in {faces / events:,.0f} faces" in face.sentence
+    one_in = faces / events
+    rounded = round(one_in, -(len(str(int(one_in))) - 3))  # 3 significant figures
+    assert f"1 in {rounded:,.0f} faces" in face.sentence
     assert f"{events / faces * 1e6:.1f} per million" in face.sentence
     assert f"{events:,} of the {alerts:,} alerts" in alert.sentence
     assert f"{events / alerts:.1%}" in alert.sentence
@@ -74,6 +76,8 @@ def test_observed_against_npl_at_each_threshold(deployments, found):
         assert f"{observed} false alerts" in item.sentence
         assert f"predicts {expected:,.1f}" in item.sentence
         assert f"(O/E) {observed / expected:.2f}" in item.sentence
+    assert "fewer false alerts than predicted, even allowing" in found["npl_0.60"].sentence
+    assert "more than predicted as a fixed prediction, but not once" in found["npl_0.62"].sentence
     zero = found["npl_0.64"]
     assert "saw no false positive" in zero.sentence and "O/E" not in zero.sentence
     at = primary[np.isclose(primary["threshold"].astype(float), 0.64)]
@@ -97,36 +101,32 @@ def test_arrests_and_yield(found, deployments):
     )
 
 
-def test_the_tipping_point_is_taken_from_predictions_when_it_exists(deployments, monkeypatch):
-    if not hasattr(predictions, "tipping_point"):
-        assert findings.tipping_point_text(deployments, None) == ""
-    calls = []
-
-    def tipping_point(at, reference):
-        calls.append((len(at), reference.threshold))
-        return {"sentence": f"Tips at {reference.threshold:.2f}.", "other": 1}
-
-    monkeypatch.setattr(predictions, "tipping_point", tipping_point, raising=False)
-    found = {f.key: f for f in findings.findings(deployments)}
-    assert found["npl_0.60"].tipping_point == "Tips at 0.60."
-    assert found["npl_0.64"].tipping_point == "Tips at 0.64."
-    assert [t for _, t in calls] == [0.60, 0.62, 0.64]
-    assert found["false_alerts_per_face"].tipping_point == ""
+def test_each_npl_finding_carries_its_tipping_point(deployments, found):
+    primary = deployments[deployments["source_type"] == "primary"]
+    refs = references.load_references()
+    for threshold, key in ((0.60, "npl2023_t060"), (0.62, "npl2023_t062"), (0.64, "npl2023_t064")):
+        at = primary[np.isclose(primary["threshold"].astype(float), threshold)]
+        vary = findings.TIPPING_VARY[f"{threshold:.2f}"]
+        expected = predictions.tipping_point(at, refs[key], vary=vary)["statement"]
+        assert found[f"npl_{threshold:.2f}"].tipping_point == expected
+    # the values notebook 03 asserts: 1.45 detections per person, 66,235 and 2,400,938 passes
+    assert "more than 1.45 face detections per person" in found["npl_0.60"].tipping_point
+    assert "66,235 passes" in found["npl_0.62"].tipping_point
+    assert "2,400,938 passes" in found["npl_0.64"].tipping_point
+    assert all(not found[k].tipping_point for k in findings.KEYS if not k.startswith("npl_"))
 
 
-def test_data_as_of_per_source_type(deployments, monkeypatch):
-    monkeypatch.delattr(data, "data_as_of", raising=False)
+def test_data_as_of_per_source_and_tier(deployments):
     table = findings.data_as_of(deployments)
-    expected = deployments.groupby("source_type")["date"].max()
-    assert dict(zip(table["source_type"], table["last_deployment"], strict=True)) == dict(expected)
-    assert table["n_deployments"].sum() == len(deployments)
-    tiered = deployments.assign(tier=np.where(deployments.index % 2, "a", "b"))
-    assert len(findings.data_as_of(tiered)) == 4
-    monkeypatch.setattr(
-        data, "data_as_of", lambda d: d.groupby("source_type")["date"].max(), raising=False
-    )
-    delegated = findings.data_as_of(deployments)
-    assert list(delegated.columns) == ["source_type", "last_deployment"]
+    pd.testing.assert_frame_equal(table, data.data_as_of(deployments))
+    tiers = table[table["source"] == "all sources"].set_index("tier")
+    expected = deployments.groupby("source_type")["date"].agg(["max", "size"])
+    assert dict(tiers["last_date"]) == dict(expected["max"])
+    assert dict(tiers["rows"]) == dict(expected["size"])
+    per_source = table[table["source"] != "all sources"]
+    assert per_source["rows"].sum() == len(deployments)
+    with pytest.raises(ValueError, match="source_type"):
+        findings.data_as_of(deployments.drop(columns="source_type"))
 
 
 def test_refusals(deployments):
