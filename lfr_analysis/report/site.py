@@ -35,11 +35,15 @@ import mistune
 from markupsafe import Markup
 
 from lfr_analysis import files
+from lfr_analysis.report.ledger_pages import figure_body, figure_page, ledger_body
 
 __all__ = [
     "SITE_TITLE",
     "check_links",
+    "figure_page",
+    "handout_links",
     "locate",
+    "read_manifest",
     "write_site",
 ]
 
@@ -60,11 +64,6 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def figure_page(figure_id: str) -> str:
-    """The ledger page of one published figure, relative to the site's root."""
-    return f"ledger/{_SAFE_ID.sub('-', figure_id)}.html"
-
-
 def locate(content: dict, computed_by: str) -> dict | None:
     """The first code cell of a page's content whose source makes the call ``computed_by``.
 
@@ -83,12 +82,6 @@ def locate(content: dict, computed_by: str) -> dict | None:
     return None
 
 
-def _metric(name) -> str:
-    """A ledger metric in words: ``false_alert_rate_per_face`` -> "false-alert rate per face"."""
-    text = str(name or "").replace("_", " ")
-    return text.replace("false alert", "false-alert").replace("true alert", "true-alert")
-
-
 def _e(text) -> str:
     return html.escape("" if text is None else str(text))
 
@@ -100,7 +93,7 @@ def _link(href: str, text: str) -> str:
 # --------------------------------------------------------------------------- page bodies
 
 
-def _index_body(notebooks, contents, sitedata, failures) -> str:
+def _index_body(notebooks, contents, sitedata, failures, footer) -> str:
     parts = [
         f"<h1>{_e(SITE_TITLE)}</h1>",
         '<p class="lead">What the Metropolitan Police\'s own deployment records say about live '
@@ -110,6 +103,10 @@ def _index_body(notebooks, contents, sitedata, failures) -> str:
         "cited data files by the notebooks and the <code>lfr_analysis</code> package, with "
         "its interval; each links to the cell that computes it.</p>",
     ]
+    parts.append(
+        f'<p class="build-facts"><strong>Data as of:</strong> {_e(footer["as_of"])}. '
+        f"{_e(footer['built'])}</p>"
+    )
     if failures:
         items = "".join(f"<li>{_e(f)}</li>" for f in failures)
         parts.append(
@@ -139,7 +136,19 @@ def _index_body(notebooks, contents, sitedata, failures) -> str:
             heading = _e(title)
         summary = _e(contents.get(name, {}).get("summary", ""))
         failed = f'<p class="failed">failed: {_e(result["error"])}</p>' if not result["ok"] else ""
-        parts.append(f"<li><h3>{heading}</h3><p>{summary}</p>{failed}</li>")
+        made = result.get("handouts") or {}
+        students = ""
+        if made.get("handout_html"):
+            key = _link(made["answers_html"], "answer key") if made.get("answers_html") else ""
+            students = (
+                f'<p class="students">For the classroom: '
+                f"{_link(made['handout_html'], 'printable handout')}"
+                + (f" ({_link(made['handout_pdf'], 'PDF')})" if made.get("handout_pdf") else "")
+                + (f" and {key}" if key else "")
+                + (f" ({_link(made['answers_pdf'], 'PDF')})" if made.get("answers_pdf") else "")
+                + ".</p>"
+            )
+        parts.append(f"<li><h3>{heading}</h3><p>{summary}</p>{students}{failed}</li>")
     parts.append("</ol>")
     if sitedata is not None:
         counts = {}
@@ -203,6 +212,37 @@ def _notebook_head(content: dict, result: dict) -> str:
     )
 
 
+_HANDOUT_LINKS = (
+    ("handout_html", "The handout", "the exercises with room to write, for students"),
+    ("handout_pdf", "PDF", ""),
+    ("answers_html", "The answer key", "every exercise with its worked solution, for teachers"),
+    ("answers_pdf", "PDF", ""),
+)
+
+
+def handout_links(result: dict, root: str = "") -> str:
+    """Links to a teaching notebook's student copies (empty when it has none)."""
+    made = result.get("handouts") or {}
+    if not made.get("handout_html"):
+        return ""
+    items = []
+    for key, label, what in _HANDOUT_LINKS:
+        if not made.get(key):
+            continue
+        link = _link(root + made[key], label)
+        if key.endswith("_pdf"):
+            items[-1] = items[-1].removesuffix("</li>") + f" ({link})</li>"
+        else:
+            items.append(f"<li>{link}: {_e(what)}</li>")
+    return (
+        '<aside class="classroom" aria-label="For the classroom"><h2 id="for-the-classroom">'
+        "For the classroom</h2><p>Printable student copies of this notebook's exercises, "
+        "made from this build:</p><ul>" + "".join(items) + '</ul><p class="muted small">'
+        "<code>lfr-analysis student-copy</code> makes the same from a checkout, and the "
+        "notebook without its solutions for students who run it.</p></aside>"
+    )
+
+
 def _notebook_body(content: dict, result: dict) -> str:
     download = _notebook_head(content, result)
     failed = ""
@@ -211,117 +251,7 @@ def _notebook_body(content: dict, result: dict) -> str:
             '<div class="banner" role="alert"><p><strong>This notebook failed in this build'
             f"</strong>: {_e(result['error'])}. The cells after the failure did not run.</p></div>"
         )
-    return failed + download + content["body"]
-
-
-def _ledger_body(sitedata: dict) -> str:
-    rows = sitedata["ledger"]
-    options = {}
-    for key in ("publisher", "status", "metric"):
-        options[key] = sorted({str(row.get(key) or "") for row in rows} - {""})
-    parts = [
-        "<h1>Published figures, checked against the record</h1>",
-        "<p>Each figure as it was published, the value recomputed from the Met's deployment "
-        "record for the same period and definition, and whether the record reproduces it at "
-        "the precision it was printed. Choose a publisher, status or metric to narrow the "
-        "list; each figure has its own page with the full working.</p>",
-        '<dl class="facts">',
-    ]
-    for status in sitedata["statuses"]:
-        parts.append(
-            f'<dt><span class="status {_e(status)}">{_e(status.replace("_", " "))}</span></dt>'
-            f"<dd>{_e(sitedata['status_definitions'].get(status, ''))}</dd>"
-        )
-    parts.append('</dl><form class="filters" aria-label="Filter the ledger">')
-    for key, label in (("publisher", "Publisher"), ("status", "Status"), ("metric", "Metric")):
-        shown = _metric if key == "metric" else (lambda v: v.replace("_", " "))
-        choices = "".join(f'<option value="{_e(v)}">{_e(shown(v))}</option>' for v in options[key])
-        parts.append(
-            f'<label>{label}<select name="{key}" disabled><option value="">all</option>'
-            f"{choices}</select></label>"
-        )
-    parts.append(f'<p class="count" id="ledger-count">{len(rows)} figures</p></form>')
-    parts.append('<div class="table-wrap"><table id="ledger-table"><thead><tr>')
-    for head in ("Published figure", "By, on", "As published", "Recomputed", "Status"):
-        css = ' class="num"' if head == "Recomputed" else ""
-        parts.append(f'<th scope="col"{css}>{head}</th>')
-    parts.append("</tr></thead><tbody>")
-    for row in rows:
-        attributes = " ".join(
-            f'data-{key}="{_e(row.get(key) or "")}"' for key in ("publisher", "status", "metric")
-        )
-        claim = row.get("claim") or row["figure_id"]
-        parts.append(
-            f"<tr {attributes}><td>{_link(figure_page(row['figure_id']), claim)}"
-            f'<br><span class="muted small">{_e(_metric(row.get("metric")))}</span></td>'
-            f"<td>{_e(row.get('publisher'))}<br>"
-            f'<span class="muted small">{_e(row.get("published_text"))}</span></td>'
-            f'<td data-label="As published">{_e(row.get("value_as_published"))}</td>'
-            f'<td class="num" data-label="Recomputed">{_e(row.get("recomputed_text") or "–")}</td>'
-            f'<td><span class="status {_e(row["status"])}">'
-            f"{_e(row['status'].replace('_', ' '))}</span></td></tr>"
-        )
-    parts.append("</tbody></table></div>")
-    return "\n".join(parts)
-
-
-def _figure_body(row: dict, record: dict, sitedata: dict) -> str:
-    status = row["status"]
-    claim = record.get("claim") or f"{row.get('value_as_published')} ({row.get('metric')})"
-    facts = [
-        ("Published by", _e(record.get("publisher") or row.get("publisher"))),
-        ("On", _e(row.get("published_text"))),
-        ("Source", _link(record.get("source_url") or row.get("source_url") or "", "the original")),
-    ]
-    if record.get("copy_url"):
-        accessed = f" (read {_e(record['accessed'])})" if record.get("accessed") else ""
-        facts.append(("Stored copy", _link(record["copy_url"], "a copy") + accessed))
-    verdict = record.get("verdict") or row.get("verdict") or row.get("fallback_verdict") or ""
-    definition = record.get("status_definition") or sitedata["status_definitions"].get(status, "")
-    recomputation = [
-        ("Metric", _e(_metric(row.get("metric")))),
-        ("Period", _e(row.get("period"))),
-        ("As published", _e(row.get("value_as_published"))),
-        ("Recomputed", _e(row.get("recomputed_text"))),
-    ]
-    if row.get("interval_text"):
-        recomputation.append(("95% interval", _e(row["interval_text"])))
-    if row.get("rows_used") is not None:
-        secondary = row.get("secondary_rows") or 0
-        used = f"{row['rows_used']:,}" + (
-            f", {secondary:,} of them from the third-party transcription" if secondary else ""
-        )
-        recomputation.append(("Deployments used", _e(used)))
-    if row.get("nearest_match"):
-        recomputation.append(("Nearest match", _e(row["nearest_match"])))
-    if row.get("reason"):
-        recomputation.append(("Reason", _e(row["reason"])))
-    listed = []
-    for key, title in (("deployments", "Deployments"), ("documents", "Met documents")):
-        value = record.get(key)
-        if value:
-            items = value if isinstance(value, list) else [value]
-            listed.append(
-                f"<h3>{title}</h3><ul>" + "".join(f"<li>{_e(v)}</li>" for v in items) + "</ul>"
-            )
-    citation = record.get("citation") or row.get("citation") or row.get("fallback_citation", "")
-    working = record.get("working") or ""
-    parts = [
-        f"<h1>{_e(claim)}</h1>",
-        '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>",
-        f'<h2 id="verdict">Verdict</h2><div class="verdict {_e(status)}"><p>'
-        f'<span class="status {_e(status)}">{_e(status.replace("_", " "))}</span> '
-        f'{_e(verdict)}</p><p class="muted">{_e(status.replace("_", " ").capitalize())}: '
-        f"{_e(definition)}.</p></div>",
-        '<h2 id="recomputation">The recomputation</h2>',
-        '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in recomputation),
-        "</dl>",
-        *listed,
-    ]
-    if working:
-        parts.append(f'<h3 id="working">Full working</h3><pre class="working">{_e(working)}</pre>')
-    parts.append(f'<h2 id="cite">Cite this check</h2><p class="citation">{_e(citation)}</p>')
-    return "\n".join(parts)
+    return failed + download + handout_links(result) + content["body"]
 
 
 def _constraints(field: dict) -> str:
@@ -614,13 +544,22 @@ def write_site(
         if href == "index.html":
             emit(
                 href,
-                _index_body(notebooks, contents, sitedata, failures),
+                _index_body(notebooks, contents, sitedata, failures, footer),
                 kind="index",
                 description="Findings of lfr-analysis: the Met's LFR record checked.",
                 **common,
             )
         elif href == "ledger.html":
-            emit(href, _ledger_body(sitedata), kind="ledger", **common)
+            emit(
+                href,
+                ledger_body(sitedata),
+                kind="ledger",
+                toc=[
+                    {"level": 2, "id": "statuses", "text": "What each status means"},
+                    {"level": 2, "id": "figures", "text": "The figures"},
+                ],
+                **common,
+            )
         elif href == "data.html":
             emit(
                 href,
@@ -651,7 +590,12 @@ def write_site(
                 href,
                 _notebook_body(contents[name], result),
                 kind="notebook",
-                toc=contents[name]["toc"],
+                toc=(
+                    [{"level": 2, "id": "for-the-classroom", "text": "For the classroom"}]
+                    if handout_links(result)
+                    else []
+                )
+                + contents[name]["toc"],
                 tools=tools,
                 description=contents[name].get("summary", "")[:300],
                 **common,
@@ -674,7 +618,7 @@ def write_site(
             record = sitedata["records"].get(row["figure_id"], {})
             emit(
                 figure_page(row["figure_id"]),
-                _figure_body(row, record, sitedata),
+                figure_body(row, record, sitedata),
                 title=f"Published figure {row['figure_id']}",
                 current="ledger.html",
                 kind="figure",

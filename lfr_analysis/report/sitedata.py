@@ -6,8 +6,9 @@ per published figure (:mod:`lfr_analysis.claims`), the library versions and the 
 The report runs it in its own process beside the notebooks (:func:`compute`) and keeps the
 result in its cache (:mod:`lfr_analysis.report.cache`), keyed by every input.
 
-The claims engineer's ``claims.figure_record`` is used when the package has it; otherwise
-each record is assembled from ``claims.ledger`` and ``claims.working``.
+Every status, verdict, reading and citation is the claims package's own: the ledger's rows
+are :func:`lfr_analysis.claims.ledger`'s and each figure's page shows
+:func:`lfr_analysis.claims.figure_record`.
 """
 
 from __future__ import annotations
@@ -23,71 +24,17 @@ import pandas as pd
 from lfr_analysis import __version__, cite, claims, data, files, findings, notebook, tables
 
 __all__ = [
-    "LEDGER_COLUMNS",
-    "RECORD_FIELDS",
-    "STATUS_DEFINITIONS",
+    "SHOWN_COLUMNS",
     "collect",
     "compute",
     "jsonable",
 ]
 
-#: Ledger columns the site shows (those ``claims.ledger`` lacks are left empty).
-LEDGER_COLUMNS = (
-    "figure_id",
-    "metric",
-    "period",
-    "value_as_published",
-    "unit",
-    "qualifier",
-    "recomputed",
-    "ci_lower",
-    "ci_upper",
-    "rows_used",
-    "secondary_rows",
-    "status",
-    "reason",
-    "nearest_match",
-    "publisher",
-    "published",
-    "source_url",
-    "verdict",
-    "reading",
-    "citation",
-    "status_definition",
-)
-
-#: Fields of one published figure's record (``claims.figure_record``).
-RECORD_FIELDS = (
-    "claim",
-    "publisher",
-    "published",
-    "source_url",
-    "copy_url",
-    "accessed",
-    "status",
-    "status_definition",
-    "verdict",
-    "reading",
-    "recomputed",
-    "ci_lower",
-    "ci_upper",
-    "deployments",
-    "documents",
-    "citation",
-    "working",
-)
-
-#: What each status means, used only while ``claims.ledger`` gives no
-#: ``status_definition`` column (the wording follows notebook 05's rule).
-STATUS_DEFINITIONS = {
-    "reproduced": "the deployment record gives the published value at the precision it was "
-    "printed (or, for a bound such as 'more than 1,300', a value inside the bound)",
-    "close": "the record misses the published value by at most 5%",
-    "contradicted": "the record misses the published value by more than 5%",
-    "not_reproducible": "the record lacks what the figure needs (another force, an outcome "
-    "such as charges, a period outside the record)",
-    "not_checkable": "a claim about process, which no count can check",
-}
+#: What the site adds to each row of :func:`lfr_analysis.claims.ledger` (whose columns,
+#: :data:`lfr_analysis.claims.LEDGER_COLUMNS`, it keeps as they are): the figure's claim,
+#: the recomputed value and its interval in the unit of the published figure, the
+#: publication date and the period in words.
+SHOWN_COLUMNS = ("claim", "recomputed_text", "interval_text", "published_text")
 
 
 def jsonable(value):
@@ -117,25 +64,6 @@ def jsonable(value):
     return str(value)
 
 
-def _record(figure_id: str, row: dict, figures: pd.DataFrame, deployments: pd.DataFrame):
-    provided = getattr(claims, "figure_record", None)
-    if provided is not None:
-        record = dict(provided(figure_id, figures, deployments))
-    else:
-        figure = figures.set_index("figure_id").loc[figure_id]
-        record = {
-            "claim": figure.get("claim"),
-            "publisher": figure.get("publisher"),
-            "published": figure.get("published"),
-            "source_url": figure.get("source_url"),
-            "notes": figure.get("notes"),
-            "working": claims.working(figure_id, figures, deployments),
-        }
-    for name in RECORD_FIELDS:
-        record.setdefault(name, row.get(name))
-    return jsonable(record)
-
-
 def _in_unit(value, unit: str) -> str:
     """A recomputed value written in the unit it was published in."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -163,33 +91,18 @@ def _readable_period(period) -> str:
     )
 
 
-def _fallback_verdict(row: dict) -> str:
-    """One sentence from the ledger's own columns (used while it has no ``verdict``)."""
-    status, published = row["status"], row.get("value_as_published")
-    got, nearest = row.get("recomputed_text"), row.get("nearest_match")
-    also = f" The nearest match: {nearest}." if nearest else ""
-    if status == "reproduced":
-        return f"The record gives {got} for {row.get('period')}, which reproduces {published}."
-    if status in ("close", "contradicted"):
-        within = "within 5% of it" if status == "close" else "more than 5% away"
-        return (
-            f"The record gives {got} for {row.get('period')} against the published "
-            f"{published}: {within}.{also}"
-        )
-    reason = row.get("reason") or "it needs what the record does not hold"
-    if status == "not_checkable":
-        return f"No count can check this claim: {reason}."
-    return f"The record cannot check this figure: {reason}."
-
-
 def _ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> tuple[list, dict]:
+    """The ledger's rows (for the site's table) and each figure's record (for its page).
+
+    Statuses, verdicts, readings and citations are the claims package's own
+    (:func:`lfr_analysis.claims.ledger`, :func:`lfr_analysis.claims.figure_record`); the
+    site only writes their numbers and dates for a reader.
+    """
     table = claims.ledger(figures, deployments)
-    if "status_definition" not in table.columns:
-        table = table.assign(status_definition=table["status"].map(STATUS_DEFINITIONS))
     claims_by_id = figures.set_index("figure_id")["claim"].to_dict()
     rows = []
     for row in table.to_dict("records"):
-        shown = {name: jsonable(row.get(name)) for name in LEDGER_COLUMNS}
+        shown = {name: jsonable(row.get(name)) for name in claims.LEDGER_COLUMNS}
         unit = str(row.get("unit") or "")
         shown["recomputed_text"] = _in_unit(shown["recomputed"], unit)
         low, high = shown["ci_lower"], shown["ci_upper"]
@@ -199,19 +112,15 @@ def _ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> tuple[list, dic
             else ""
         )
         when = row.get("published")
-        shown["published_text"] = tables.format_value(when, "date") if when is not None else ""
+        shown["published_text"] = (
+            tables.format_value(when, "date") if when is not None and not pd.isna(when) else ""
+        )
         shown["claim"] = claims_by_id.get(shown["figure_id"], "")
         shown["period"] = _readable_period(shown.get("period"))
-        shown["fallback_verdict"] = _fallback_verdict(shown)
-        shown["fallback_citation"] = (
-            f"{shown['publisher']}, “{shown['claim']}” "
-            f"({shown['published_text']}), {shown['source_url']}; checked against the Met's "
-            f"deployment record with lfr-analysis {__version__}: "
-            f"{shown['status'].replace('_', ' ')}."
-        )
         rows.append(shown)
     records = {
-        row["figure_id"]: _record(row["figure_id"], row, figures, deployments) for row in rows
+        row["figure_id"]: jsonable(claims.figure_record(row["figure_id"], figures, deployments))
+        for row in rows
     }
     return rows, records
 
@@ -223,10 +132,6 @@ def collect() -> dict:
     found = findings.findings(deployments)
     rows, records = _ledger(figures, deployments)
     version = cite.data_version()
-    statuses = list(claims.STATUSES)
-    definitions = {}
-    for row in rows:
-        definitions.setdefault(row["status"], row.get("status_definition") or "")
     as_of = findings.data_as_of(deployments)
     versions = notebook.library_versions()
     return {
@@ -236,32 +141,27 @@ def collect() -> dict:
         "versions_text": ", ".join(f"{name} {v}" for name, v in versions.items()),
         "ledger": rows,
         "records": records,
-        "statuses": statuses,
-        "status_definitions": {
-            s: definitions.get(s) or STATUS_DEFINITIONS.get(s, "") for s in statuses
-        },
+        "statuses": list(claims.STATUSES),
+        "status_definitions": dict(claims.STATUS_DEFINITIONS),
         "versions": versions,
         "citation": {"text": cite.plain_text(version), "bibtex": cite.bibtex(version)},
         "suite_version": __version__,
     }
 
 
-_SOURCE_WORDS = {
+_TIER_WORDS = {
     "primary": "the Met's own PDFs",
-    "secondary": "the third-party transcription of the Met's later records",
+    "secondary": "a third-party transcription of the Met's later records",
 }
 
 
 def _as_of_text(as_of: pd.DataFrame) -> str:
+    """How current the data are: the last deployment of each tier, in one sentence."""
     said = []
-    for row in as_of.to_dict("records"):
-        kind = str(row.get("source_type"))
-        tier = (
-            f", tier {row['tier']}" if row.get("tier") not in (None, "") and "tier" in row else ""
-        )
-        words = _SOURCE_WORDS.get(kind, f"{kind} rows")
-        when = tables.format_value(row.get("last_deployment"), "date")
-        said.append(f"{kind} rows ({words}{tier}) to {when}")
+    for row in as_of[as_of["source"] == "all sources"].to_dict("records"):
+        when = tables.format_value(row["last_date"], "date")
+        words = _TIER_WORDS.get(str(row["tier"]), f"{row['tier']} rows")
+        said.append(f"{row['tier']} rows ({words}) to {when}")
     return "; ".join(said)
 
 
