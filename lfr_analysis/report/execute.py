@@ -6,6 +6,8 @@ warm process of :mod:`lfr_analysis.report.kernels`, or not, see ``warm``). It wr
 * ``<build>/notebooks/<name>.ipynb``: the executed notebook, with no timing metadata, so
   two builds of the same notebook write the same file;
 * ``<work>/<name>.page.json``: the page's content (:func:`lfr_analysis.report.pages.render`);
+* for a teaching notebook that ran, its student copies in ``<build>/student/``
+  (:func:`lfr_analysis.report.handouts.write_student_copies`);
 * ``<work>/<name>.result.json``: what happened (:class:`NotebookResult` as a dict), written
   last, so its presence means the job ended by itself.
 
@@ -22,6 +24,7 @@ import importlib
 import json
 import logging
 import os
+import subprocess
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -32,7 +35,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from lfr_analysis import files
-from lfr_analysis.report import pages, provisioner
+from lfr_analysis.report import handouts, pages, provisioner
 from lfr_analysis.report.results import DEFAULT_TIMEOUT, NotebookResult
 
 __all__ = [
@@ -151,6 +154,12 @@ def run(source: str, build: str, work: str, timeout: int = DEFAULT_TIMEOUT, warm
         content = pages.render(nb, source.stem, build / "figures")
         files.write_text(work / f"{source.stem}.page.json", json.dumps(content, sort_keys=True))
         result.page = True
+        if result.ok:
+            try:
+                result.handouts = handouts.write_student_copies(nb, build, source.stem)
+            except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as err:
+                result.ok = False
+                result.error = f"its student copies could not be written: {err}"
     files.write_text(work / f"{source.stem}.result.json", json.dumps(asdict(result)))
 
 

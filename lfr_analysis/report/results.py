@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["DEFAULT_TIMEOUT", "NotebookResult"]
 
@@ -28,6 +28,11 @@ class NotebookResult:
         ``"cell N: ErrorName: message"`` (or what else went wrong), else empty.
     page : bool
         True when the executed notebook and its page's content were written.
+    handouts : dict
+        For a teaching notebook that ran, its student copies written
+        (:func:`lfr_analysis.report.handouts.write_student_copies`: ``handout_html``,
+        ``answers_html`` and, where printed, ``handout_pdf``, ``answers_pdf``, each a path
+        relative to the build folder); else empty.
     """
 
     name: str
@@ -36,3 +41,4 @@ class NotebookResult:
     seconds: float
     error: str = ""
     page: bool = False
+    handouts: dict = field(default_factory=dict)

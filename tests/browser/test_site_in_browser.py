@@ -267,3 +267,35 @@ def test_the_teaching_page_shows_its_static_explorer(site, server, browser):
     assert image.evaluate("i => i.decode().then(() => i.naturalWidth > 0)")
     assert "LFR_STATIC_EXPLORER" not in page.inner_text("body")
     page.close()
+
+
+def test_the_student_copies_are_linked_and_open(site, server, browser):
+    context, _ = browser
+    stem = "06_teaching_base_rates"
+    written = sorted(p.name for p in (site / "student").iterdir())
+    assert f"{stem}_handout.html" in written and f"{stem}_answers.html" in written
+    page = context.new_page()
+    for where in ("index.html", f"{stem}.html"):
+        page.goto(server + where)
+        links = page.locator(f'a[href$="student/{stem}_handout.html"]')
+        assert links.count() == 1, f"{where} links the handout once"
+        hrefs = page.eval_on_selector_all(
+            "a[href*='student/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        expected = {f"student/{name}" for name in written}
+        assert set(hrefs) == expected, f"{where} links every student copy: {hrefs}"
+        for href in hrefs:
+            response = page.request.get(server + href)
+            assert response.ok, href
+            kind = response.headers["content-type"]
+            assert kind.startswith("application/pdf" if href.endswith(".pdf") else "text/html")
+    page.goto(server + f"{stem}.html")
+    page.click(f'a[href="student/{stem}_answers.html"]')
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"student/{stem}_answers.html")
+    assert "Exercise 1" in page.inner_text("body") and page.title().endswith("answer key")
+    page.goto(server + f"{stem}.html")
+    page.click(f'a[href="student/{stem}_handout.html"]')
+    page.wait_for_load_state("load")
+    assert "Exercise 1" in page.inner_text("body") and page.title().endswith("handout")
+    page.close()
