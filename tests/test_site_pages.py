@@ -5,6 +5,7 @@ import html
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -151,6 +152,21 @@ def test_the_data_page_has_every_registered_file_and_its_codebook(built):
             assert f"<code>{column.name}</code>" in section, (dataset.file, column.name)
     for name in ("corrections.csv", "revisions.csv"):
         assert f"<h3>{name}</h3>" in page
+    revisions = pd.read_csv(paths.data_dir() / "revisions.csv")
+    assert (
+        f"{len(revisions):,} field values of {revisions['deployment_id'].nunique()} deployments"
+        in page
+    )
+    most = revisions["field"].value_counts()
+    assert f'<td>{most.index[0]}</td><td class="num">{most.iloc[0]:,}</td>' in page
+    corrections = pd.read_csv(paths.data_dir() / "corrections.csv")
+    for value in corrections["evidence"]:
+        assert html.escape(value) in page
+    as_of = data.data_as_of(data.load_deployments())
+    for row in as_of[as_of["source"] != "all sources"].itertuples():
+        day = f"{row.last_date.day} {row.last_date:%b %Y}"
+        assert f"<td>{html.escape(row.source)}</td><td>{row.tier}</td>" in page
+        assert f'<td class="num">{row.rows:,}</td><td>{day}</td>' in page
     assert re.search(r'href="data/datapackage\.json" download', page)
 
 

@@ -22,19 +22,17 @@ imports the scientific stack: the numbers arrive already computed and written ou
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-import mistune
 from markupsafe import Markup
 
 from lfr_analysis import files
+from lfr_analysis.report.data_page import data_body
 from lfr_analysis.report.ledger_pages import figure_body, figure_page, ledger_body
 
 __all__ = [
@@ -254,130 +252,6 @@ def _notebook_body(content: dict, result: dict) -> str:
     return failed + download + handout_links(result) + content["body"]
 
 
-def _constraints(field: dict) -> str:
-    rules = field.get("constraints", {})
-    said = []
-    if rules.get("required"):
-        said.append("required")
-    if rules.get("unique"):
-        said.append("unique")
-    for key, word in (("minimum", "at least"), ("maximum", "at most")):
-        if key in rules:
-            said.append(f"{word} {rules[key]}")
-    if "enum" in rules:
-        said.append("one of " + ", ".join(str(v) for v in rules["enum"]))
-    if "pattern" in rules:
-        said.append(f"matches {rules['pattern']}")
-    for key in ("caveats", "caveat", "notes"):
-        if field.get(key):
-            value = field[key]
-            said.append("; ".join(value) if isinstance(value, list) else str(value))
-    return "; ".join(said)
-
-
-def _csv_table(text: str) -> str:
-    reader = list(csv.reader(io.StringIO(text)))
-    if not reader:
-        return "<p>(empty)</p>"
-    head, *body = reader
-    parts = ['<div class="table-wrap"><table><thead><tr>']
-    parts += [f'<th scope="col">{_e(h)}</th>' for h in head]
-    parts.append("</tr></thead><tbody>")
-    for row in body:
-        parts.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
-    parts.append("</tbody></table></div>")
-    return "".join(parts)
-
-
-def _special_file(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".csv":
-        return _csv_table(text)
-    if path.suffix == ".md":
-        return mistune.html(text)
-    return f'<pre class="cite">{_e(text)}</pre>'
-
-
-def _source(source: dict, resources_: list[dict]) -> str:
-    """A source of a data file: a link to its address, or to another data file of the site."""
-    where, title = str(source.get("path", "")), source.get("title") or source.get("path", "")
-    if re.match(r"^https?://", where):
-        return _link(where, title)
-    if where in {r["path"] for r in resources_}:
-        return _link(f"data/{where}", title)
-    return _e(title)
-
-
-def _data_body(manifest: dict, data_folder: Path, sitedata: dict | None) -> str:
-    resources_ = manifest.get("resources", [])
-    parts = [
-        "<h1>The data</h1>",
-        f"<p>{_e(manifest.get('description') or manifest.get('title') or '')}</p>",
-        "<p>Every file below is cited row by row to its original publisher, checked on load "
-        'against its SHA-256 in <a href="data/datapackage.json" download>datapackage.json</a>'
-        " and validated value by value. The codebook of each is generated from that "
-        "manifest.</p>",
-        '<h2 id="download">Download</h2><div class="table-wrap"><table><thead><tr>'
-        '<th scope="col">File</th><th scope="col">What it holds</th>'
-        '<th scope="col" class="num">Size</th><th scope="col">SHA-256</th></tr></thead><tbody>',
-    ]
-    for resource in resources_:
-        name = resource["path"]
-        parts.append(
-            f'<tr><td><a href="data/{_e(name)}" download>{_e(name)}</a></td>'
-            f"<td>{_e(resource.get('title', ''))}</td>"
-            f'<td class="num">{resource.get("bytes", 0) / 1000:,.1f} kB</td>'
-            f"<td><code>{_e(str(resource.get('hash', '')).removeprefix('sha256:')[:16])}…"
-            "</code></td></tr>"
-        )
-    parts.append("</tbody></table></div>")
-    special = []
-    for candidate in sorted(data_folder.glob("*")):
-        if candidate.name == "corrections.csv" or candidate.name.startswith("revisions"):
-            if candidate.is_file() and candidate.suffix in (".csv", ".md", ".txt", ".json"):
-                special.append(candidate)
-    parts.append('<h2 id="corrections">Corrections and revisions</h2>')
-    if special:
-        for path in special:
-            parts.append(f"<h3>{_e(path.name)}</h3>{_special_file(path)}")
-    else:
-        parts.append(
-            "<p>No corrections or revisions file is part of this data version; suspected "
-            "errors in the sources are flagged on their rows (<code>quality_flags</code>), "
-            "never corrected silently.</p>"
-        )
-    parts.append('<h2 id="codebook">Codebook</h2>')
-    for resource in resources_:
-        anchor = "codebook-" + _SAFE_ID.sub("-", resource.get("name", resource["path"]))
-        parts.append(f'<h3 id="{_e(anchor)}">{_e(resource["path"])}</h3>')
-        parts.append(f"<p>{_e(resource.get('description', ''))}</p>")
-        sources = [_source(s, resources_) for s in resource.get("sources", [])]
-        if sources:
-            parts.append("<p>Sources: " + "; ".join(sources) + ".</p>")
-        parts.append('<dl class="codebook">')
-        for field in resource.get("schema", {}).get("fields", []):
-            kind = " · ".join(str(x) for x in (field.get("type"), field.get("unit")) if x)
-            rules = _constraints(field)
-            parts.append(
-                f'<dt><code>{_e(field.get("name"))}</code> <span class="muted">{_e(kind)}</span>'
-                f"</dt><dd>{_e(field.get('description', ''))}"
-                + (f' <span class="rules">Rules and caveats: {_e(rules)}.</span>' if rules else "")
-                + "</dd>"
-            )
-        parts.append("</dl>")
-    parts.append('<h2 id="cite">How to cite</h2>')
-    parts.append(
-        "<p>Cite the suite and the data version you used. <code>lfr-analysis cite</code> "
-        "prints the same text for the data in use (<code>--bibtex</code> for BibTeX); from "
-        "Python, <code>lfr_analysis.cite.plain_text(lfr_analysis.cite.data_version())</code>."
-        "</p>"
-    )
-    if sitedata is not None:
-        parts.append(f'<pre class="cite">{_e(sitedata["citation"]["text"])}</pre>')
-        parts.append(f'<pre class="cite">{_e(sitedata["citation"]["bibtex"])}</pre>')
-    return "\n".join(parts)
-
-
 def _gallery_body(contents: dict, order: list[str], figures_folder: Path) -> str:
     parts = [
         "<h1>Figure gallery</h1>",
@@ -563,12 +437,13 @@ def write_site(
         elif href == "data.html":
             emit(
                 href,
-                _data_body(manifest, data_folder, sitedata),
+                data_body(manifest, data_folder, sitedata),
                 kind="data",
                 toc=[
                     {"level": 2, "id": i, "text": t}
                     for i, t in (
                         ("download", "Download"),
+                        ("as-of", "How current the data are"),
                         ("corrections", "Corrections and revisions"),
                         ("codebook", "Codebook"),
                         ("cite", "How to cite"),
