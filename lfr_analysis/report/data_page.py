@@ -14,7 +14,7 @@ import io
 import re
 from pathlib import Path
 
-__all__ = ["data_body", "lead_of", "revisions_summary"]
+__all__ = ["corrections_list", "data_body", "lead_of", "revisions_summary"]
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -81,6 +81,35 @@ def _table(head: list[str], body: list[list[str]], numeric=()) -> str:
 def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def corrections_list(path: Path) -> str:
+    """``corrections.csv`` for a reader: each corrected value with its evidence and sources."""
+    head, body = _rows(path)
+    column = {name: i for i, name in enumerate(head)}
+    items = []
+    for row in body:
+
+        def cell(name, row=row):
+            return row[column[name]] if name in column else ""
+
+        sources = [s.strip() for s in cell("sources").split(";") if s.strip()]
+        linked = "; ".join(
+            _link(s.split(" ")[0], s) if s.startswith("http") else _e(s) for s in sources
+        )
+        items.append(
+            f"<dt><code>{_e(cell('deployment_id'))}</code>, {_e(cell('field'))}: printed "
+            f"<strong>{_e(cell('value_as_printed'))}</strong>, corrected to "
+            f"<strong>{_e(cell('corrected_value'))}</strong></dt>"
+            f"<dd><p>{_e(cell('evidence'))}</p>"
+            + (f'<p class="muted small">Sources: {linked}</p>' if linked else "")
+            + "</dd>"
+        )
+    count = f"{len(body)} printed value{'s' if len(body) != 1 else ''} corrected"
+    return (
+        f"<p>{count}, each with its evidence; the value as printed stays beside the "
+        'correction in the record.</p><dl class="corrections">' + "".join(items) + "</dl>"
+    )
 
 
 def revisions_summary(path: Path) -> str:
@@ -186,12 +215,7 @@ def data_body(manifest: dict, data_folder: Path, sitedata: dict | None) -> str:
     parts.append('<h2 id="corrections">Corrections and revisions</h2>')
     corrections, revisions = data_folder / "corrections.csv", data_folder / "revisions.csv"
     if corrections.is_file():
-        head, body = _rows(corrections)
-        parts.append(
-            f"<h3>corrections.csv</h3><p>{len(body)} printed value"
-            f"{'s' if len(body) != 1 else ''} corrected, each with its evidence; the value as "
-            "printed stays beside the correction in the record.</p>" + _table(head, body)
-        )
+        parts.append("<h3>corrections.csv</h3>" + corrections_list(corrections))
     if revisions.is_file():
         parts.append("<h3>revisions.csv</h3>" + revisions_summary(revisions))
     if not corrections.is_file() and not revisions.is_file():
