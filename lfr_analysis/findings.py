@@ -85,6 +85,8 @@ class Finding:
         The package call that computes it, as the notebook writes it.
     tipping_point : str
         The verdict's tipping point in one sentence (NPL comparisons; else empty).
+    tipping_computed_by : str
+        The call that computes the tipping point, as notebook 03 writes it (else empty).
     details : tuple of dict
         Rows behind the sentence where it summarises a table (e.g. every offence group).
     """
@@ -100,6 +102,7 @@ class Finding:
     notebook: str
     computed_by: str
     tipping_point: str = ""
+    tipping_computed_by: str = ""
     details: tuple = field(default_factory=tuple)
 
 
@@ -263,6 +266,8 @@ def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: flo
     variable = {"0.60": "at_060", "0.62": "at_062", "0.64": "at_064"}[f"{threshold:.2f}"]
     reference_name = variable.replace("at_", "ref_")
     computed_by = f"pr.observed_vs_expected({variable}, {reference_name}, full=True)"
+    varied = TIPPING_VARY[f"{threshold:.2f}"]
+    vary = "" if varied == "detections_per_person" else f', vary="{varied}"'
     if reference.fpir is None:
         scaled = int(round(float(result["faces_scaled"])))
         seen = rate_ci(observed, scaled, conf=conf).iloc[0]
@@ -303,6 +308,7 @@ def _against_npl(primary: pd.DataFrame, known: dict, threshold: float, conf: flo
         notebook="03_outcomes_vs_predictions",
         computed_by=computed_by,
         tipping_point=tipping_point_text(at, reference, conf=conf),
+        tipping_computed_by=f"pr.tipping_point({variable}, {reference_name}{vary})",
     )
 
 

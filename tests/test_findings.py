@@ -109,6 +109,10 @@ def test_each_npl_finding_carries_its_tipping_point(deployments, found):
         vary = findings.TIPPING_VARY[f"{threshold:.2f}"]
         expected = predictions.tipping_point(at, refs[key], vary=vary)["statement"]
         assert found[f"npl_{threshold:.2f}"].tipping_point == expected
+        variable = f"{threshold:.2f}".replace("0.", "_0")
+        call = found[f"npl_{threshold:.2f}"].tipping_computed_by
+        assert call.startswith(f"pr.tipping_point(at{variable}, ref{variable}")
+        assert (f'vary="{vary}"' in call) == (vary != "detections_per_person")
     # the values notebook 03 asserts: 1.45 detections per person, 66,235 and 2,400,938 passes
     assert "more than 1.45 face detections per person" in found["npl_0.60"].tipping_point
     assert "66,235 passes" in found["npl_0.62"].tipping_point

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lfr_analysis import files
@@ -96,8 +97,15 @@ def write_student_copies(nb, build: Path, stem: str, *, pdf: bool = True) -> dic
     chromium = handout.find_chromium() if pdf else None
     if chromium is not None:
         names = handout.handout_names(stem)
-        for page in ("handout", "answers"):
-            written[f"{page}_pdf"] = _print(
-                written[f"{page}_html"], folder / names[f"{page}_pdf"], chromium
-            )
+        pages = ("handout", "answers")
+        # the two pages print at once: each Chromium mostly waits on its own start-up
+        with ThreadPoolExecutor(max_workers=len(pages)) as pool:
+            printing = {
+                page: pool.submit(
+                    _print, written[f"{page}_html"], folder / names[f"{page}_pdf"], chromium
+                )
+                for page in pages
+            }
+            for page, done in printing.items():
+                written[f"{page}_pdf"] = done.result()
     return {key: f"{STUDENT_FOLDER}/{Path(path).name}" for key, path in written.items()}

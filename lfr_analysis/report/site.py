@@ -186,11 +186,17 @@ def _finding(item: dict, contents: dict) -> str:
             )
         else:
             where = f"Computed in {_link(href, content['title'])}."
-    tipping = (
-        f'<p class="tipping"><strong>Tipping point:</strong> {_e(item["tipping_point"])}</p>'
-        if item.get("tipping_point")
-        else ""
-    )
+    tipping = ""
+    if item.get("tipping_point"):
+        cell = locate(content, item.get("tipping_computed_by") or "") if content else None
+        shown = ""
+        if cell is not None and item.get("tipping_computed_by"):
+            href = f"{item['notebook']}.html#cell-{cell['n']}"
+            shown = f" ({_link(href, 'cell ' + str(cell['n']))})"
+        tipping = (
+            f'<p class="tipping"><strong>Tipping point:</strong> {_e(item["tipping_point"])}'
+            f"{shown}</p>"
+        )
     return (
         f'<li class="finding" id="finding-{_e(item["key"])}"><h3>{_e(item["topic"])}</h3>'
         f'<p class="sentence">{_e(item["sentence"])}</p>{tipping}'
