@@ -6,11 +6,13 @@
 * ``index.html``: the findings, each sentence linked to the section and cell of the notebook
   that computes it, then the notebooks, the ledger's summary and the data;
 * ``<notebook>.html``: each notebook, code hidden, with its table of contents and a link to
-  the executed notebook (``notebooks/<notebook>.ipynb``);
+  the executed notebook (``notebooks/<notebook>.ipynb``) and, for a teaching notebook, to
+  its student copies in ``student/`` (:func:`handout_links`);
 * ``ledger.html``: every published figure, filterable by publisher, status and metric, and
   ``ledger/<figure_id>.html``, one page per figure;
 * ``data.html``: every data file to download (``data/``), its codebook from
-  ``datapackage.json``, corrections and revisions, and how to cite;
+  ``datapackage.json``, corrections and revisions, and how to cite
+  (:mod:`lfr_analysis.report.data_page`);
 * ``figures.html``: every saved figure, linked to the section that drew it;
 * ``assets/``: the one stylesheet and script (nothing is fetched from the network).
 
