@@ -54,6 +54,7 @@ def built(collected, tmp_path_factory):
     build = tmp_path_factory.mktemp("site") / "build"
     (build / "student").mkdir(parents=True)
     (build / "notebooks").mkdir()
+    (build / "claims.csv").write_text("figure_id\n")
     for name in ("02_rates", STEM):
         (build / "notebooks" / f"{name}.ipynb").write_text("{}")
     for name in ("handout.html", "answers.html", "handout.pdf"):
@@ -98,6 +99,7 @@ def test_the_ledger_is_the_claims_packages_own(built, collected):
     deployments, figures = data.load_deployments(), data.load_published_figures()
     table = claims.ledger(figures, deployments)
     ledger = text(build, "ledger.html")
+    assert '<a href="claims.csv" download>claims.csv</a>' in ledger
     assert ledger.count("<tr data-publisher=") == len(table)
     for status, definition in claims.STATUS_DEFINITIONS.items():
         assert html.escape(definition) in ledger, status

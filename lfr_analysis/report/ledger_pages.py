@@ -40,8 +40,12 @@ def metric_words(name) -> str:
     return text.replace("false alert", "false-alert").replace("true alert", "true-alert")
 
 
-def ledger_body(sitedata: dict) -> str:
-    """The ledger page: what each status means, the filters and every figure's row."""
+def ledger_body(sitedata: dict, table_file: str = "") -> str:
+    """The ledger page: what each status means, the filters and every figure's row.
+
+    ``table_file`` names the whole ledger as a CSV file of the build (``claims.csv``, which
+    notebook 05 writes), linked for download when given.
+    """
     rows = sitedata["ledger"]
     options = {}
     for key in ("publisher", "status", "metric"):
@@ -56,6 +60,13 @@ def ledger_body(sitedata: dict) -> str:
         "the precision it was printed. Choose a publisher, status or metric to narrow the "
         "list; each figure has its own page with the verdict, the deployments and documents "
         "behind it, the full working and a citation line.</p>",
+        (
+            f'<p>The whole ledger as a table: <a href="{_e(table_file)}" download>'
+            f"{_e(table_file)}</a> (one row per figure, every column of "
+            "<code>lfr_analysis.claims.ledger</code>).</p>"
+            if table_file
+            else ""
+        ),
         '<h2 id="statuses">What each status means</h2><dl class="facts statuses">',
     ]
     for status in sitedata["statuses"]:

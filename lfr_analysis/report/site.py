@@ -434,7 +434,7 @@ def write_site(
         elif href == "ledger.html":
             emit(
                 href,
-                ledger_body(sitedata),
+                ledger_body(sitedata, "claims.csv" if (build / "claims.csv").is_file() else ""),
                 kind="ledger",
                 toc=[
                     {"level": 2, "id": "statuses", "text": "What each status means"},
