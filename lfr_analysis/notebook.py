@@ -1,7 +1,8 @@
 """The notebooks' frame: one setup call at the top, sources and versions at the end.
 
 Every notebook of the suite starts with :func:`setup` (the house style, one set of display
-options and, where the notebook draws random numbers, a seeded generator) and ends with
+options, the reader's tables of :mod:`lfr_analysis.tables` for every DataFrame and Series it
+displays and, where the notebook draws random numbers, a seeded generator) and ends with
 :func:`sources_and_versions` (the data files it read, with their checksums and citations,
 then the library versions), the frame of pymc-examples' notebooks.
 """
@@ -14,6 +15,7 @@ from importlib import metadata
 import numpy as np
 import pandas as pd
 
+from lfr_analysis import tables
 from lfr_analysis.datasets import manifest
 from lfr_analysis.plotting.style import use_style
 
@@ -48,8 +50,10 @@ VERSIONED = (
 )
 
 
-def setup(seed: int | None = None, *, style: bool = True) -> np.random.Generator | None:
-    """Prepare a notebook: house style, display options and (optionally) a seeded generator.
+def setup(
+    seed: int | None = None, *, style: bool = True, readable_tables: bool = True
+) -> np.random.Generator | None:
+    """Prepare a notebook: house style, display options, tables and (optionally) a generator.
 
     Parameters
     ----------
@@ -58,6 +62,10 @@ def setup(seed: int | None = None, *, style: bool = True) -> np.random.Generator
         generator it returns is then the notebook's only source of randomness.
     style : bool
         Apply the suite's matplotlib style (:func:`lfr_analysis.plotting.use_style`).
+    readable_tables : bool
+        In an IPython kernel, show every DataFrame and Series as a reader's table
+        (:func:`lfr_analysis.tables.register`: thousands separators, p-values as
+        "< 0.001", human labels, never scientific notation).
 
     Returns
     -------
@@ -70,6 +78,8 @@ def setup(seed: int | None = None, *, style: bool = True) -> np.random.Generator
         use_style()
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
+    if readable_tables:
+        tables.register()
     return None if seed is None else np.random.default_rng(int(seed))
 
 

@@ -34,9 +34,11 @@ LAYERS = {
     "lfr_analysis.precision": "analysis",
     "lfr_analysis.arrests": "analysis",
     "lfr_analysis.claims": "analysis",
+    "lfr_analysis.findings": "analysis",
     "lfr_analysis.geography": "analysis",
     "lfr_analysis.plotting": "presentation",
     "lfr_analysis.notebook": "presentation",
+    "lfr_analysis.tables": "presentation",
     "lfr_analysis.teaching": "presentation",
     "lfr_analysis.student_copy": "presentation",
     "lfr_analysis.report": "presentation",
@@ -56,8 +58,14 @@ MAY_IMPORT = {
 }
 #: The only modules that import modules of the package at run time, by name: the lazy
 #: public face and the command dispatcher (so that ``import lfr_analysis`` and
-#: ``lfr-analysis --help`` stay quick).
-LAZY_LOADERS = {"lfr_analysis", "lfr_analysis.cli"}
+#: ``lfr-analysis --help`` stay quick), and the report's job runners, which import what the
+#: notebooks import ahead of their kernels and call each job's function by its name.
+LAZY_LOADERS = {
+    "lfr_analysis",
+    "lfr_analysis.cli",
+    "lfr_analysis.report.kernels",
+    "lfr_analysis.report.execute",
+}
 
 
 def module_name(path: Path) -> str:

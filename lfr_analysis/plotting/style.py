@@ -2,14 +2,16 @@
 
 Nothing here runs at import. Call :func:`use_style` once (a notebook's setup call,
 :func:`lfr_analysis.notebook.setup`, does it) to apply the house style; label a chart with
-:func:`decorate`; save every figure with :func:`savefig`, which writes PNG and SVG files
-that are byte-identical from run to run (no dates, no software version, a fixed SVG hash
-salt) plus a small JSON sidecar holding the caption, which the report shows beside the
-figure.
+:func:`decorate`; save every figure with :func:`savefig`, which lays the figure out once
+and writes PNG and SVG files that are byte-identical from run to run (no dates, no software
+version, a fixed SVG hash salt) plus a small JSON sidecar holding the caption, which the
+report shows beside the figure.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from importlib import resources
 from pathlib import Path
@@ -18,7 +20,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lfr_analysis import paths
+from lfr_analysis import files, paths
 
 __all__ = ["COLOURS", "PALETTE", "decorate", "figure_of", "savefig", "style_path", "use_style"]
 
@@ -62,6 +64,7 @@ _DECORATE_KEYS = (
 _PNG_METADATA = {"Software": None}
 _SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 _SVG_HASHSALT = "lfr-analysis"
+_NO_LAYOUT = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 
 
 def style_path() -> Path:
@@ -131,9 +134,12 @@ def savefig(
 ) -> None:
     """Save a figure as byte-stable PNG and SVG files, with its caption beside them.
 
-    In a Jupyter kernel the saved PNG is also shown below the cell and the figure is
-    closed, so each figure appears exactly once, as the very file the report links to
-    (end the cell with ``savefig(...)``, not with ``fig``).
+    The figure is laid out once (its layout engine run and its tight bounding box found a
+    single time), then drawn once per format; both files are written atomically
+    (:mod:`lfr_analysis.files`). In a Jupyter kernel the saved PNG is also shown below the
+    cell, tagged with the figure's name (output metadata ``lfr_figure``, which the report
+    uses to show the file itself with its caption), and the figure is closed, so each figure
+    appears exactly once (end the cell with ``savefig(...)``, not with ``fig``).
 
     Parameters
     ----------
@@ -159,20 +165,46 @@ def savefig(
         raise ValueError(f"figure name {name!r}: use letters, digits, '-' and '_' only")
     fig = figure_of(fig)
     folder = Path(folder) if folder is not None else paths.figures_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    written = {
-        "png": folder / f"{name}.png",
-        "svg": folder / f"{name}.svg",
-        "json": folder / f"{name}.json",
-    }
-    with mpl.rc_context({"svg.hashsalt": _SVG_HASHSALT}):
-        fig.savefig(written["png"], format="png", metadata=_PNG_METADATA)
-        fig.savefig(written["svg"], format="svg", metadata=_SVG_METADATA)
+    png, svg = _render(fig)
+    files.write_bytes(folder / f"{name}.png", png)
+    files.write_bytes(folder / f"{name}.svg", svg)
     sidecar = {"name": name, "caption": caption}
-    text = json.dumps(sidecar, indent=1, sort_keys=True) + "\n"
-    written["json"].write_text(text, encoding="utf-8")
+    files.write_text(folder / f"{name}.json", json.dumps(sidecar, indent=1, sort_keys=True) + "\n")
     if show and _in_kernel():
-        _show_saved_png(fig, written["png"])
+        _show_saved_png(fig, png, name)
+
+
+def _render(fig) -> tuple[bytes, bytes]:
+    """PNG and SVG bytes of ``fig``, laid out once at the PNG's resolution."""
+    dpi = mpl.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    tight = mpl.rcParams["savefig.bbox"] == "tight"
+    engine = fig.get_layout_engine()
+    original_dpi = fig.dpi
+    with mpl.rc_context({"svg.hashsalt": _SVG_HASHSALT}):
+        try:
+            bbox = None
+            if tight:
+                fig.set_dpi(dpi)
+                fig.draw_without_rendering()  # runs the layout engine, once
+                bbox = fig.get_tightbbox(fig._get_renderer())
+                bbox = bbox.padded(mpl.rcParams["savefig.pad_inches"])
+                fig.set_dpi(original_dpi)
+            if engine is not None:
+                # keep the positions found above: with no engine, each format is one draw
+                with mpl.rc_context(_NO_LAYOUT):
+                    fig.set_layout_engine(None)
+            png, svg = io.BytesIO(), io.BytesIO()
+            fig.savefig(png, format="png", dpi=dpi, bbox_inches=bbox, metadata=_PNG_METADATA)
+            fig.savefig(svg, format="svg", bbox_inches=bbox, metadata=_SVG_METADATA)
+        finally:
+            fig.set_dpi(original_dpi)
+            if engine is not None:
+                try:
+                    fig.set_layout_engine(engine)
+                except RuntimeError:
+                    pass  # matplotlib refuses some changes back; the files are written
+    return png.getvalue(), svg.getvalue()
 
 
 def _in_kernel() -> bool:
@@ -184,13 +216,17 @@ def _in_kernel() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def _show_saved_png(fig, png: Path) -> None:
+def _show_saved_png(fig, data: bytes, name: str) -> None:
     """Display the saved PNG at the figure's nominal size, then close the figure."""
-    from IPython.display import Image, display
+    from IPython.display import display
 
-    data = png.read_bytes()
     pixels_wide = int.from_bytes(data[16:20], "big")  # PNG IHDR width
     dpi = mpl.rcParams["savefig.dpi"]
     dpi = fig.dpi if dpi == "figure" else float(dpi)
-    display(Image(data=data, format="png", width=round(pixels_wide * 100 / dpi)))
+    width = round(pixels_wide * 100 / dpi)
+    display(
+        {"image/png": base64.b64encode(data).decode("ascii"), "text/plain": f"<figure {name}>"},
+        raw=True,
+        metadata={"image/png": {"width": width}, "lfr_figure": name},
+    )
     plt.close(fig)

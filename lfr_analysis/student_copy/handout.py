@@ -174,7 +174,7 @@ h1 { font-size: 17pt; margin: 0 0 4mm; }
 h2 { font-size: 13.5pt; border-bottom: 1px solid #888; padding-bottom: 1mm; margin-top: 7mm; }
 h3 { font-size: 12pt; margin: 0 0 2mm; color: #0b4f7c; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 8pt; }
-code { background: #f2f2f2; padding: 0 2px; }
+code { background: #f2f2f2; padding: 0 2px; overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; word-break: break-word; margin: 2mm 0; padding: 2mm 3mm; }
 pre.code { background: #f4f6f8; border-left: 3px solid #0072B2; }
 pre.output { background: #fff; border: 1px dashed #bbb; }
