@@ -487,7 +487,8 @@ def _reading(row: dict, group: str, level: float, n_above: int, n_with: int, n_w
     )
     if n_without:
         text += (
-            f"; {n_without} more have no borough, so over all {row['n_deployments']} the "
+            f"; {n_without} more {'has' if n_without == 1 else 'have'} no borough, so over all "
+            f"{row['n_deployments']} the "
             f"share lies between {row['share_above_lowest']:.1%} and "
             f"{row['share_above_highest']:.1%}"
         )
