@@ -65,7 +65,7 @@ __all__ = [
 PER = {"face": "faces_seen", "alert": "alerts"}
 
 #: The source types every result counts separately (``n_primary``, ``n_secondary``):
-#: rows read from the Met's PDFs, and rows from a third-party transcription.
+#: rows read from the Met's PDFs, and rows known only from transcriptions.
 TIERS = ("primary", "secondary")
 
 #: The columns :func:`false_alert_rates` returns by default (after the ``by`` columns);

@@ -193,7 +193,7 @@ def figure_body(row: dict, record: dict, sitedata: dict) -> str:
     if row.get("rows_used") is not None:
         secondary = row.get("secondary_rows") or 0
         used = f"{row['rows_used']:,}" + (
-            f", {secondary:,} of them from the third-party transcription" if secondary else ""
+            f", {secondary:,} of them transcribed (secondary)" if secondary else ""
         )
         recomputation.append(("Deployments used", _e(used)))
     if record.get("reading"):

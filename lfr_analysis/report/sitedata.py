@@ -151,7 +151,7 @@ def collect() -> dict:
 
 _TIER_WORDS = {
     "primary": "the Met's own PDFs",
-    "secondary": "a third-party transcription of the Met's later records",
+    "secondary": "transcriptions of the Met's later records",
 }
 
 
