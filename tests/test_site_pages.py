@@ -21,6 +21,11 @@ FOOTER = {
 }
 
 
+def with_code(text):
+    """``text`` as the site writes it: escaped, each `name` in backticks set as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 @pytest.fixture(scope="module")
 def collected():
     return sitedata.collect()
@@ -102,16 +107,17 @@ def test_the_ledger_is_the_claims_packages_own(built, collected):
     assert '<a href="claims.csv" download>claims.csv</a>' in ledger
     assert ledger.count("<tr data-publisher=") == len(table)
     for status, definition in claims.STATUS_DEFINITIONS.items():
-        assert html.escape(definition) in ledger, status
+        assert with_code(definition) in ledger, status
     counts = table["status"].value_counts()
     for status, n in counts.items():
-        assert f"{status.replace('_', ' ')}</span> <span class='muted small'>{n} figures" in ledger
+        noun = "figure" if n == 1 else "figures"
+        assert f"{status.replace('_', ' ')}</span> <span class='muted small'>{n} {noun}<" in ledger
     for figure_id in table["figure_id"].sample(12, random_state=1):
         record = claims.figure_record(figure_id, figures, deployments)
         page = text(build, ledger_pages.figure_page(figure_id))
         assert html.escape(record["verdict"]) in page
         assert html.escape(record["citation"]) in page
-        assert html.escape(record["status_definition"]) in page
+        assert with_code(record["status_definition"]) in page
         assert html.escape(record["working"]) in page
         for document in record["documents"]:
             assert html.escape(document["url"]) in page

@@ -21,6 +21,11 @@ def _e(text) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def _with_code(text) -> str:
+    """``text`` escaped, with each `name` in backticks set as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
+
+
 def _link(href: str, text: str) -> str:
     return f'<a href="{_e(href)}">{_e(text)}</a>'
 
@@ -70,9 +75,11 @@ def ledger_body(sitedata: dict, table_file: str = "") -> str:
         '<h2 id="statuses">What each status means</h2><dl class="facts statuses">',
     ]
     for status in sitedata["statuses"]:
+        count = counts.get(status, 0)
+        definition = _with_code(sitedata["status_definitions"].get(status, ""))
         parts.append(
-            f"<dt>{_status(status)} <span class='muted small'>{counts.get(status, 0)} "
-            f"figures</span></dt><dd>{_e(sitedata['status_definitions'].get(status, ''))}</dd>"
+            f"<dt>{_status(status)} <span class='muted small'>{count} "
+            f"{'figure' if count == 1 else 'figures'}</span></dt><dd>{definition}</dd>"
         )
     parts.append('</dl><h2 id="figures">The figures</h2>')
     parts.append('<form class="filters" aria-label="Filter the ledger">')
@@ -213,7 +220,7 @@ def figure_body(row: dict, record: dict, sitedata: dict) -> str:
         '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>",
         f'<h2 id="verdict">Verdict</h2><div class="verdict {_e(status)}"><p>{_status(status)} '
         f'{_e(record.get("verdict") or row.get("verdict"))}</p><p class="muted">'
-        f"What “{_e(status.replace('_', ' '))}” means: {_e(definition)}</p></div>",
+        f"What “{_e(status.replace('_', ' '))}” means: {_with_code(definition)}</p></div>",
         '<h2 id="recomputation">The recomputation</h2>',
         '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in recomputation),
         "</dl>",
