@@ -28,6 +28,7 @@ from lfr_analysis import files
 
 __all__ = [
     "ANSWERS_SUFFIX",
+    "CHROMIUM_ARGS",
     "HANDOUT_SUFFIX",
     "HANDOUT_TAG",
     "SCAFFOLD_TAG",
@@ -39,6 +40,19 @@ __all__ = [
     "print_to_pdf",
     "write_handouts",
 ]
+
+#: How Chromium is started wherever the suite drives it (printing here, the browser tests):
+#: headless, no sandbox (CI runs as root), nothing that would reach the network.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 HANDOUT_SUFFIX = "_handout"
 ANSWERS_SUFFIX = "_answers"
@@ -312,14 +326,7 @@ def print_to_pdf(page: Path, pdf: Path, *, chromium: Path | None = None, timeout
         target = Path(scratch) / "page.pdf"
         command = [
             str(chromium),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_ARGS,
             f"--user-data-dir={Path(scratch) / 'profile'}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={target}",

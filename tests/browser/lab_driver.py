@@ -28,17 +28,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lfr_analysis.student_copy import handout
+
 CHROMIUM = Path(os.environ.get("LFR_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(handout.CHROMIUM_ARGS)
 
 #: JupyterLab's settings for the run: no news or update checks (no network), no
 #: autosave (the notebook on disk stays as given), no toasts over the menus, no

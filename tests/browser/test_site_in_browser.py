@@ -28,20 +28,12 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 
 from lfr_analysis import paths
+from lfr_analysis.student_copy import handout
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(handout.CHROMIUM_ARGS)
 WIDTHS = (1280, 390)
 #: A number written in scientific notation, as a token of its own (cells that hold code or an
 #: identifier, such as a checksum, are not numbers and are left out).
