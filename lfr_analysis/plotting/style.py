@@ -186,8 +186,10 @@ def _render(fig) -> tuple[bytes, bytes]:
             bbox = None
             if tight:
                 fig.set_dpi(dpi)
-                fig.draw_without_rendering()  # runs the layout engine, once
-                bbox = fig.get_tightbbox(fig._get_renderer())
+                renderer = fig._get_renderer()
+                if engine is not None and fig.axes:
+                    engine.execute(fig)  # the layout, once (what a draw would run first)
+                bbox = fig.get_tightbbox(renderer)
                 bbox = bbox.padded(mpl.rcParams["savefig.pad_inches"])
                 fig.set_dpi(original_dpi)
             if engine is not None:
