@@ -286,3 +286,54 @@ def test_row_keys_tell_combinations_apart_even_past_int64():
     wide = [np.array([2**40, 2**40, 5]), np.array([2**40, 3, 2**40]), np.array([7, 7, 7])]
     key = deployment_checks._row_keys(wide)
     assert len(set(key.tolist())) == 3 and (key >= 0).all()
+
+
+# ------------------------------------------------------------------ the record's own columns
+
+DERIVED = "false_alerts_derived_from_rate"
+
+
+def _plain_row(table):
+    return row_where(
+        table,
+        quality_flags=lambda v: v == GRID,
+        false_alerts=lambda v: known(v) and int(v) > 0,
+    )
+
+
+def test_a_corrected_date_flag_needs_a_corrected_date(tmp_path, table):
+    index = _plain_row(table)
+    cell(table, index, "quality_flags", f"{GRID};corrected_date")
+    (problem,) = at(problems(write(tmp_path, table)), index + 2, "quality_flags")
+    assert problem.message == "flagged corrected_date, but date equals date_as_printed"
+
+
+def test_a_date_that_differs_from_the_printed_one_needs_the_flag(tmp_path, table):
+    index = _plain_row(table)
+    cell(table, index, "date_as_printed", "2020-01-01")
+    (problem,) = at(problems(write(tmp_path, table)), index + 2, "date")
+    assert "not flagged corrected_date" in problem.message
+
+
+def test_a_false_alert_bound_belongs_to_a_derived_row_and_is_not_below_the_count(tmp_path, table):
+    index = _plain_row(table)
+    cell(table, index, "false_alerts_upper_bound", "1000")
+    (problem,) = at(problems(write(tmp_path, table)), index + 2, "false_alerts_upper_bound")
+    assert problem.message == f"given on a row not flagged {DERIVED}"
+    derived = row_where(table, quality_flags=lambda v: DERIVED in v.split(";"))
+    count = int(cell(table, derived, "false_alerts") or 0)
+    cell(table, index, "false_alerts_upper_bound", "")
+    cell(table, derived, "false_alerts", str(count + 1))
+    cell(table, derived, "false_alerts_upper_bound", str(count))
+    found = at(problems(write(tmp_path, table)), derived + 2, "false_alerts_upper_bound")
+    assert [p.message for p in found] == ["below false_alerts"]
+
+
+def test_a_source_checksum_must_be_a_sha256(tmp_path, table):
+    index = _plain_row(table)
+    cell(table, index, "source_sha256", cell(table, index, "source_sha256").upper())
+    (problem,) = at(problems(write(tmp_path, table)), index + 2, "source_sha256")
+    assert problem.message == "is not a SHA-256 (64 lower-case hex)"
+    assert [p.line for p in problems(write(tmp_path, table)) if p.column == "source_sha256"] == [
+        index + 2
+    ]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lfr_analysis.datasets import deployment_checks
@@ -440,11 +441,14 @@ def deployment_problems(frame: pd.DataFrame, file_name: str) -> list[Problem]:
 
 
 def _record_column_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
-    """Checks of the record's own columns: corrections flagged, bounds above counts."""
-    flags = frame["quality_flags"].fillna("").str.split(";")
-    corrected = flags.map(lambda f: "corrected_date" in f)
-    derived = flags.map(lambda f: "false_alerts_derived_from_rate" in f)
-    differs = frame["date"] != frame["date_as_printed"]
+    """Checks of the record's own columns: corrections flagged, bounds above counts.
+
+    Each check runs once per distinct cell text (a table holds few distinct flag lists and
+    checksums), then is spread over the rows.
+    """
+    corrected = _has_flag(frame["quality_flags"], "corrected_date")
+    derived = _has_flag(frame["quality_flags"], "false_alerts_derived_from_rate")
+    differs = (frame["date"] != frame["date_as_printed"]).to_numpy(dtype=bool)
     problems = [
         Problem(
             name,
@@ -474,19 +478,35 @@ def _record_column_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
             bound[line],
             "given on a row not flagged false_alerts_derived_from_rate",
         )
-        for line in frame.index[bound.notna() & ~derived]
+        for line in frame.index[bound.notna().to_numpy() & ~derived]
     ]
     below = bound.notna() & frame["false_alerts"].notna() & (bound < frame["false_alerts"])
     problems += [
         Problem(name, line, "false_alerts_upper_bound", bound[line], "below false_alerts")
         for line in frame.index[below.fillna(False).astype(bool)]
     ]
+    codes, texts = pd.factorize(frame["source_sha256"])
+    bad_text = np.array([isinstance(t, str) and not _SHA256.fullmatch(t) for t in texts], bool)
+    bad = _spread(codes, bad_text)
     problems += [
         Problem(name, line, "source_sha256", value, "is not a SHA-256 (64 lower-case hex)")
-        for line, value in frame["source_sha256"].items()
-        if isinstance(value, str) and not _SHA256.fullmatch(value)
+        for line, value in frame["source_sha256"][bad].items()
     ]
     return problems
+
+
+def _has_flag(cells: pd.Series, flag: str) -> np.ndarray:
+    """Whether each ``quality_flags`` cell lists ``flag``, as a boolean array."""
+    codes, texts = pd.factorize(cells)
+    listed = np.array([flag in split_flag_text(text) for text in texts], dtype=bool)
+    return _spread(codes, listed)
+
+
+def _spread(codes: np.ndarray, per_text: np.ndarray) -> np.ndarray:
+    """Each row's value of ``per_text`` by its factorize code (False for a missing cell)."""
+    if not len(per_text):
+        return np.zeros(len(codes), dtype=bool)
+    return (codes >= 0) & per_text[np.maximum(codes, 0)]
 
 
 _POSITION = r"(, page \d+.*| \(compiled row .*| \(register row .*)$"
