@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from pdf_factory import HEADER_2025
 
 from lfr_analysis import data, paths
 from lfr_analysis.datasets import deployments as deployments_dataset
@@ -25,24 +26,7 @@ from lfr_analysis.datasets import sources as met_sources
 from lfr_analysis.rebuild import assemble, met_pdf, quirks
 from lfr_analysis.rebuild import cli as rebuild_cli
 
-SPLIT_HEADER_2025 = [
-    "Deployment\nLocation",
-    "Date",
-    "Duration",
-    "LFR Use Case",
-    "Watchlist\nSize",
-    "Min\nThreshold\nSetting",
-    "Total\nAlerts",
-    "True Alerts\nConfirmed",
-    "True Alerts\nUnconfirmed",
-    "False Alerts\nConfirmed",
-    "False Alerts\nUnconfirmed",
-    "False Alert\nRate",
-    "Outcome -\nArrest",
-    "Outcome -\nOther",
-    "No\naction",
-    "Faces seen\n(estimate)",
-]
+SPLIT_HEADER_2025 = HEADER_2025  # the 2025 record's header, as the PDF factory draws it
 
 
 def draw_table_pdf(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from lfr_analysis.datasets import pdf_transcriptions
 from lfr_analysis.datasets.sources import SOURCE_DOCUMENTS
 from lfr_analysis.rebuild.pdf_pages import (
     DEFAULT_LIMITS,
@@ -134,24 +135,9 @@ class Layout:
     flags: tuple[str, ...] = ()
 
 
-_SPLIT_FIELDS = (
-    "location",
-    "date",
-    "duration",
-    "purpose",
-    "watchlist_size",
-    "threshold",
-    "alerts",
-    "true_alerts_confirmed",
-    "true_alerts_unconfirmed",
-    "false_alerts_confirmed",
-    "false_alerts_unconfirmed",
-    "false_alert_rate_reported",
-    "arrests",
-    "other_disposals",
-    "no_action",
-    "faces_seen",
-)
+#: The cells of the layouts that split alerts into confirmed and unconfirmed parts, left to
+#: right: the same list the transcribed cells of such a PDF are stored under.
+_SPLIT_FIELDS = pdf_transcriptions.CELL_COLUMNS
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout(
