@@ -1,6 +1,6 @@
 """The fast reader gives what the strict, cell-by-cell reader gives: same frame, same errors.
 
-``read_table`` splits a well-formed file with pandas' C parser, converts each column once per
+``read_table`` splits a well-formed file with Arrow's CSV reader, converts each column once per
 distinct text and checks the value rules vectorised. The reference below is the reader as
 it was before (the :mod:`csv` module in strict mode, one cell at a time, value rules by a
 pandera schema); both must agree on every real data file and on every corrupted copy:
@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import string
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -156,6 +157,11 @@ def _lone_carriage_return(text):
 STRUCTURAL = {
     "blank line": lambda t: _insert_line(t, 3, ""),
     "blank line at the end": lambda t: t + "\n",
+    "blank line after the header": lambda t: _insert_line(t, 1, ""),
+    "blank line, windows line ends": lambda t: _insert_line(t, 3, "").replace("\n", "\r\n"),
+    "two blank lines at the end": lambda t: t + "\n\n",
+    "a row of blank cells": lambda t: _insert_line(t, 3, "," * t.split("\n")[0].count(",")),
+    "a row of spaces": lambda t: _insert_line(t, 3, " "),
     "short row": lambda t: _insert_line(t, 3, "a,b,c"),
     "long row": lambda t: _insert_line(t, 3, t.split("\n")[3] + ",extra"),
     "no final line end": lambda t: t.rstrip("\n"),
@@ -214,6 +220,26 @@ def test_fuzzed_copies_give_the_same_result(dataset, tmp_path, record_property):
     record_property("fuzz_cases", f"{tried} corrupted copies read alike by both readers")
 
 
+@pytest.mark.parametrize("piece", [1, 700, 20_000])
+@pytest.mark.parametrize("file_name", ["deployments.csv", "published_figures.csv"])
+def test_a_file_read_in_many_pieces_reads_as_in_one(piece, file_name, monkeypatch):
+    path = paths.data_dir() / file_name
+    raw = path.read_bytes()
+    whole = csv_scan.fast_cells(raw)
+    monkeypatch.setattr(csv_scan, "_PIECE", piece)
+    start = raw.index(b"\n") + 1
+    pieces = csv_scan._pieces(raw, start)
+    assert len(pieces) > 1, "the file was not cut"
+    assert b"".join(p.to_pybytes() for p in pieces) == raw[start:]
+    assert all(p.to_pybytes().endswith(b"\n") for p in pieces[:-1]), "a piece ends mid-line"
+    cut = csv_scan.fast_cells(raw)
+    assert cut[0] == whole[0]
+    for texts, expected in zip(cut[1], whole[1], strict=True):
+        assert list(texts.texts()) == list(expected.texts())
+        assert len(texts.distinct) == len(set(texts.distinct)), "a text coded twice"
+    assert_same(path, datasets._dataset(file_name))
+
+
 # ---------------------------------------------------------- the fast path's proof
 
 CSV_ALPHABET = st.sampled_from(list('ab1,"\n\r -é\x00') + ["\r\n", '""', ',"', '",'])
@@ -234,7 +260,11 @@ def test_the_fast_path_splits_only_as_the_csv_module_does(text):
     assert all(len(fields) == len(header) for _, fields in rows), rows
     assert [line for line, _ in rows] == list(range(2, len(rows) + 2))
     for column, texts in enumerate(cells):
-        assert list(texts) == [fields[column] for _, fields in rows]
+        assert list(texts.texts()) == [fields[column] for _, fields in rows]
+    with mock.patch.object(csv_scan, "_PIECE", 3):  # every row a piece of its own
+        cut = csv_scan.fast_cells(raw)
+    assert cut is not None, "refused when read in pieces"
+    assert [list(t.texts()) for t in cut[1]] == [list(t.texts()) for t in cells]
 
 
 CELLS = st.text(alphabet=string.ascii_letters + string.digits + ' ,"-.;é£', max_size=12)
@@ -252,7 +282,7 @@ def test_files_the_csv_writer_writes_take_the_fast_path(rows):
     assert split is not None
     assert split[0] == header
     for column, texts in enumerate(split[1]):
-        assert list(texts) == [row[column] for row in rows]
+        assert list(texts.texts()) == [row[column] for row in rows]
 
 
 # ------------------------------------------------------- value rules against pandera

@@ -23,12 +23,12 @@ gets the same guarantees:
 All problems found are reported together in one :class:`DataValidationError`, each naming
 the file, the line (the header is line 1), the column and the value.
 
-How it stays fast: :func:`lfr_analysis.datasets.csv_scan.fast_cells` lets pandas' C parser
-split a file once a numpy scan of its bytes has proven that it splits it exactly as the
-strict :mod:`csv` reader would; any other file is split by the :mod:`csv` module itself,
-which names the line of every structural problem. Cells are converted once per distinct
-text of a column, and the value rules are vectorised, so the cost grows linearly with the
-number of rows.
+How it stays fast: :func:`lfr_analysis.datasets.csv_scan.fast_cells` lets Arrow's CSV
+reader split a file once a numpy scan of its bytes has proven that it splits it exactly as
+the strict :mod:`csv` reader would; any other file is split by the :mod:`csv` module itself,
+which names the line of every structural problem. Each column arrives factorized, so cells
+are converted once per distinct text of a column, and the value rules are vectorised, so
+the cost grows linearly with the number of rows.
 """
 
 from __future__ import annotations
@@ -230,8 +230,8 @@ def _records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]
 
 def _strict_cells(
     rows: list[tuple[int, list[str]]], width: int, name: str
-) -> tuple[np.ndarray, list[np.ndarray], list[Problem]]:
-    """Keep the rows with ``width`` fields: their lines, one array of texts per column."""
+) -> tuple[np.ndarray, list[csv_scan.Texts], list[Problem]]:
+    """Keep the rows with ``width`` fields: their lines, each column's texts."""
     problems: list[Problem] = []
     lines: list[int] = []
     kept: list[list[str]] = []
@@ -251,9 +251,9 @@ def _strict_cells(
         else:
             lines.append(line)
             kept.append(fields)
-    cells = [np.array(texts, dtype=object) for texts in zip(*kept, strict=True)]
+    cells = [csv_scan.Texts.of(texts) for texts in zip(*kept, strict=True)]
     if not kept:
-        cells = [np.empty(0, dtype=object) for _ in range(width)]
+        cells = [csv_scan.Texts.of([]) for _ in range(width)]
     return np.array(lines, dtype=np.int64), cells, problems
 
 
@@ -343,8 +343,8 @@ def _typed(converted: list, codes: np.ndarray, kind: str):
     return pd.to_datetime(pd.Series(converted, dtype=object)).array.take(codes)
 
 
-def _convert_column(texts: np.ndarray, column: Column) -> tuple[object, np.ndarray, list]:
-    """Convert one column's texts.
+def _convert_column(cells: csv_scan.Texts, column: Column) -> tuple[object, np.ndarray, list]:
+    """Convert one column's texts, each distinct text once.
 
     Returns
     -------
@@ -352,14 +352,13 @@ def _convert_column(texts: np.ndarray, column: Column) -> tuple[object, np.ndarr
         The values in the column's dtype, which rows are blank, and (row, text, reason)
         for each cell that cannot be converted (its value is missing).
     """
+    codes, distinct = cells
     if column.kind == "str":
-        blank = texts == ""
-        if not blank.any():
-            return texts, blank, []
-        values = texts.copy()
-        values[blank] = np.nan
-        return values, blank, []
-    codes, distinct = pd.factorize(texts)
+        blank_text = distinct == ""
+        if blank_text.any():
+            distinct = distinct.copy()
+            distinct[blank_text] = np.nan
+        return distinct[codes], blank_text[codes], []
     converted, reasons = [], {}
     for code, text in enumerate(distinct):
         value = None
@@ -378,7 +377,7 @@ def _convert_column(texts: np.ndarray, column: Column) -> tuple[object, np.ndarr
 
 
 def _build_frame(
-    lines: np.ndarray, cells: list[np.ndarray], columns: list[Column], name: str
+    lines: np.ndarray, cells: list[csv_scan.Texts], columns: list[Column], name: str
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
     """Convert each column.
 
@@ -552,7 +551,7 @@ def _validated(raw: bytes, columns, unique, extra_checks, name: str) -> pd.DataF
         lines, cells, problems = _strict_cells(rows, len(columns), name)
         del rows
     else:
-        lines = np.arange(2, len(cells[0]) + 2, dtype=np.int64)
+        lines = np.arange(2, len(cells[0].codes) + 2, dtype=np.int64)
     frame, missing, failures = _build_frame(lines, cells, columns, name)
     del cells, split
     problems += failures
