@@ -23,8 +23,9 @@ its own loader (so it is checksum-verified and validated first, see
 
 Beside the exports, ``<file>.codebook.md`` describes each file from ``datapackage.json``:
 its title, description, sources, checksum, and per column the type, unit, allowed values,
-constraints, Stata name and value labels. ``pip install 'lfr-analysis[export]'`` installs
-what Parquet and Excel need.
+constraints, Stata name and value labels. Parquet needs only what the package needs
+(``pyarrow``, which also splits the data files); ``pip install 'lfr-analysis[export]'``
+installs what Excel needs.
 
 Usage::
 
