@@ -66,6 +66,15 @@ def test_figure_record_keeps_the_contract(published):
     json.dumps(record)  # plain data throughout
 
 
+def test_ledger_and_records_give_what_ledger_and_figure_record_give(published):
+    record = data.load_deployments()
+    table, records = claims.ledger_and_records(published, record)
+    pd.testing.assert_frame_equal(table, claims.ledger(published, record))
+    assert list(records) == list(published["figure_id"])
+    for figure_id, found in records.items():
+        assert found == claims.figure_record(figure_id, published, record), figure_id
+
+
 def test_figure_record_names_deployments_documents_and_pages(deployments):
     figures = pd.DataFrame(
         [

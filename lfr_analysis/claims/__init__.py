@@ -29,7 +29,8 @@ deployments and Met documents (file, pages) behind the recomputation.
 The parts: :mod:`.rules` (the rounding rule), :mod:`.recompute` (a figure's recipe turned
 into a number), :mod:`.readings` (the declared readings), :mod:`.quote` (verdicts,
 citations, documents), :mod:`.ledger` (:func:`assess` and :func:`ledger`), :mod:`.page`
-(:func:`figure_record` and :func:`working`, one figure in full), :mod:`.chance`
+(:func:`figure_record` and :func:`working`, one figure in full; :func:`ledger_and_records`,
+the ledger and every figure's record at once), :mod:`.chance`
 (:func:`explained_by_chance`: how often a reading would explain a random number) and :mod:`.cli`
 (``lfr-analysis claims``). Nothing here runs at import.
 """
@@ -37,7 +38,13 @@ citations, documents), :mod:`.ledger` (:func:`assess` and :func:`ledger`), :mod:
 from lfr_analysis.claims.chance import explained_by_chance
 from lfr_analysis.claims.cli import format_ledger, main, reader_view, status_counts, write_ledger
 from lfr_analysis.claims.ledger import LEDGER_COLUMNS, assess, ledger
-from lfr_analysis.claims.page import RECORD_KEYS, figure_record, find_figure, working
+from lfr_analysis.claims.page import (
+    RECORD_KEYS,
+    figure_record,
+    find_figure,
+    ledger_and_records,
+    working,
+)
 from lfr_analysis.claims.readings import READINGS, Reading, declared_readings, evaluate
 from lfr_analysis.claims.recompute import (
     Recipe,
@@ -76,6 +83,7 @@ __all__ = [
     "evaluate",
     "explained_by_chance",
     "figure_record",
+    "ledger_and_records",
     "find_figure",
     "format_ledger",
     "ledger",

@@ -51,7 +51,15 @@ from lfr_analysis.datasets.published_figures import (
 )
 from lfr_analysis.stats import checks
 
-__all__ = ["DEPLOYMENT_COLUMNS", "FIGURE_KEYS", "LEDGER_COLUMNS", "assess", "ledger"]
+__all__ = [
+    "DEPLOYMENT_COLUMNS",
+    "FIGURE_KEYS",
+    "LEDGER_COLUMNS",
+    "assess",
+    "assess_all",
+    "ledger",
+    "ledger_table",
+]
 
 #: The ledger's columns, in order (see :func:`ledger`).
 LEDGER_COLUMNS = (
@@ -476,14 +484,28 @@ def ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> pd.DataFrame:
         citation (a line to paste), deployment_ids (';'-separated, the deployments behind
         the recomputation as stated) and documents (the Met documents and pages behind it).
     """
+    return ledger_table(assess_all(figures, deployments))
+
+
+def assess_all(figures: pd.DataFrame, deployments: pd.DataFrame) -> list[tuple[dict, dict]]:
+    """Assess every published figure once: ``(figure, assessment)`` pairs, in file order.
+
+    Each pair is a row of ``figures`` as a dict and what :func:`assess` returns for it;
+    :func:`ledger_table` makes the ledger of them, and
+    :func:`lfr_analysis.claims.page.ledger_and_records` also each figure's record, without
+    assessing a figure twice.
+    """
     checks.frame(figures, FIGURE_KEYS, "figures")
     checks.frame(deployments, DEPLOYMENT_COLUMNS, "deployments")
     deployments = _slim(deployments)
+    return [(figure, assess(figure, deployments, figures)) for figure in figures.to_dict("records")]
+
+
+def ledger_table(assessed: list[tuple[dict, dict]]) -> pd.DataFrame:
+    """The ledger (see :func:`ledger`) of the pairs :func:`assess_all` returns."""
     rows = []
-    for figure in figures.to_dict("records"):
-        row = assess(figure, deployments, figures)
-        row.pop("working", None)
-        row.pop("document_list", None)
+    for figure, assessment in assessed:
+        row = {k: v for k, v in assessment.items() if k not in ("working", "document_list")}
         row.update(
             publisher=figure["publisher"],
             published=figure["published"],

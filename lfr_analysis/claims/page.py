@@ -13,12 +13,19 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from lfr_analysis.claims.ledger import FIGURE_KEYS, assess
+from lfr_analysis.claims.ledger import FIGURE_KEYS, assess, assess_all, ledger_table
 from lfr_analysis.claims.quote import documents_words, show
 from lfr_analysis.claims.readings import READINGS
 from lfr_analysis.stats import checks
 
-__all__ = ["RECORD_KEYS", "WIDTH", "figure_record", "find_figure", "working"]
+__all__ = [
+    "RECORD_KEYS",
+    "WIDTH",
+    "figure_record",
+    "find_figure",
+    "ledger_and_records",
+    "working",
+]
 
 #: Width of the text :func:`working` prints.
 WIDTH = 100
@@ -123,9 +130,31 @@ def figure_record(figure_id: str, figures: pd.DataFrame, deployments: pd.DataFra
         stated; ``documents`` the Met documents as dicts ``{"document", "url", "pages",
         "rows"}``; ``working`` is the text of :func:`working`.
     """
-    figure, row = _assessed(figure_id, figures, deployments)
+    return _record(*_assessed(figure_id, figures, deployments))
+
+
+def ledger_and_records(
+    figures: pd.DataFrame, deployments: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The ledger and every figure's record, each figure assessed once.
+
+    The same as :func:`lfr_analysis.claims.ledger` and :func:`figure_record` for each
+    ``figure_id``, in half the time (a report needs both).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The ledger, and ``{figure_id: record}`` in the ledger's order.
+    """
+    assessed = assess_all(figures, deployments)
+    records = {figure["figure_id"]: _record(figure, row) for figure, row in assessed}
+    return ledger_table(assessed), records
+
+
+def _record(figure: dict, row: dict) -> dict:
+    """The record (keys :data:`RECORD_KEYS`) of a figure and its assessment."""
     return {
-        "figure_id": figure_id,
+        "figure_id": figure["figure_id"],
         "claim": figure["claim"],
         "publisher": figure["publisher"],
         "published": _iso(figure["published"]),

@@ -95,10 +95,10 @@ def _ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> tuple[list, dic
     """The ledger's rows (for the site's table) and each figure's record (for its page).
 
     Statuses, verdicts, readings and citations are the claims package's own
-    (:func:`lfr_analysis.claims.ledger`, :func:`lfr_analysis.claims.figure_record`); the
+    (:func:`lfr_analysis.claims.ledger_and_records`: the ledger and each figure's record); the
     site only writes their numbers and dates for a reader.
     """
-    table = claims.ledger(figures, deployments)
+    table, records = claims.ledger_and_records(figures, deployments)
     claims_by_id = figures.set_index("figure_id")["claim"].to_dict()
     rows = []
     for row in table.to_dict("records"):
@@ -118,11 +118,7 @@ def _ledger(figures: pd.DataFrame, deployments: pd.DataFrame) -> tuple[list, dic
         shown["claim"] = claims_by_id.get(shown["figure_id"], "")
         shown["period"] = _readable_period(shown.get("period"))
         rows.append(shown)
-    records = {
-        row["figure_id"]: jsonable(claims.figure_record(row["figure_id"], figures, deployments))
-        for row in rows
-    }
-    return rows, records
+    return rows, {figure_id: jsonable(record) for figure_id, record in records.items()}
 
 
 def collect() -> dict:
