@@ -642,3 +642,53 @@ def test_approximate_counts_are_labelled_and_refused_as_shares():
     assert np.isfinite(table.loc["group 0", "upper"])
     with pytest.raises(A.OverlappingCategoriesError, match="lower bounds or approximate"):
         A.arrest_counts(frame, "offence_group", shares=True)
+
+
+# ------------------------------------------------ the event rules, found all at once
+
+
+def _every_event(frame):
+    return pd.Index(frame["event_id"].dropna().unique())
+
+
+def _broken_copies(frame, rng):
+    """Copies of the arrests table, each breaking one event rule in a random event."""
+    events = frame["event_id"].unique()
+    for _ in range(6):
+        event = rng.choice(events)
+        rows = frame.index[frame["event_id"] == event]
+        row = rng.choice(rows)
+        copy = frame.copy()
+        copy.loc[row, "force"] = "Another force"
+        yield copy
+        copy = frame.copy()
+        copy.loc[row, "event"] = "another event"
+        yield copy
+        copy = frame.copy()
+        copy.loc[row, ["row_type", "preferred", "qualifier"]] = ["total", True, "exact"]
+        yield copy
+        copy = frame.copy()
+        copy.loc[row, ["row_type", "preferred", "count"]] = ["person", True, 10_000]
+        yield copy
+        copy = frame.copy()
+        copy.loc[row, ["row_type", "qualifier", "count"]] = ["outcome", "exact", 10_000]
+        yield copy
+        copy = frame.copy()
+        copy.loc[row, "preferred"] = pd.NA
+        yield copy
+
+
+def test_the_event_rules_find_what_checking_every_event_finds(arrests, monkeypatch):
+    frame = arrests.copy()
+    frame.index = frame.index + 2  # file lines, as the loader's checks see them
+    rng = np.random.default_rng(20240409)
+    found = []
+    for copy in [frame, *_broken_copies(frame, rng)]:
+        fast = arrests_by_offence._arrest_group_problems(copy, "arrests_by_offence.csv")
+        with monkeypatch.context() as patch:
+            patch.setattr(arrests_by_offence, "_events_to_check", _every_event)
+            slow = arrests_by_offence._arrest_group_problems(copy, "arrests_by_offence.csv")
+        assert fast == slow
+        found.append(len(fast))
+    assert found[0] == 0, "the real table breaks no event rule"
+    assert sum(n > 0 for n in found) >= 8, "too few broken copies break a rule to test it"

@@ -208,9 +208,44 @@ def _arrest_row_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
     return sorted(problems, key=lambda problem: problem.line)  # stable: rule order in a line
 
 
+def _events_to_check(frame: pd.DataFrame) -> pd.Index:
+    """The events whose rows could break a rule of :func:`_arrest_group_problems`.
+
+    Found for all events at once; only these are then checked one by one, which names
+    the line and value of each problem.
+    """
+    by_event = frame.groupby("event_id", sort=False)
+    if frame["preferred"].isna().any():  # the checks below refuse it, as they always did
+        return pd.Index(frame["event_id"].dropna().unique())
+    differ = (by_event[["force", "event"]].nunique() > 1).any(axis=1)
+    preferred = frame["preferred"].fillna(False).astype(bool)
+    total = (frame["row_type"] == "total") & preferred
+    exact = total & (frame["qualifier"] == "exact") & frame["count"].notna()
+    counts = frame["count"].astype("Float64").fillna(0.0)
+    person = ((frame["row_type"] == "person") & preferred).astype(bool)
+    outcome = (frame["row_type"] == "outcome") & (frame["qualifier"] == "exact")
+    per_event = pd.DataFrame(
+        {
+            "event_id": frame["event_id"],
+            "totals": total.astype(int),
+            "exact": exact.astype(int),
+            "exact_total": counts.where(exact.astype(bool), 0.0),
+            "described": counts.where(person, 0.0),
+            "outcome": counts.where(outcome.fillna(False).astype(bool), 0.0),
+        }
+    ).groupby("event_id", sort=False)
+    summed = per_event[["totals", "exact", "exact_total", "described"]].sum()
+    largest = per_event["outcome"].max()
+    one_exact = summed["exact"] == 1
+    above = (summed["described"] > summed["exact_total"]) | (largest > summed["exact_total"])
+    flagged = differ | (summed["totals"] > 1) | (one_exact & above)
+    return flagged.index[flagged.to_numpy(dtype=bool)]
+
+
 def _arrest_group_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
     problems = []
-    for event_id, rows in frame.groupby("event_id", sort=False):
+    checked = frame[frame["event_id"].isin(_events_to_check(frame))]
+    for event_id, rows in checked.groupby("event_id", sort=False):
         for column in ("force", "event"):
             if rows[column].nunique() > 1:
                 line = rows.index[list(rows[column]).index(rows[column].iloc[-1])]
