@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, stats
 from statsmodels.discrete.discrete_model import NegativeBinomial, Poisson
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from lfr_analysis.stats import checks
 
@@ -433,7 +434,7 @@ def overdispersion_fits(observed, expected, conf: float = 0.95) -> dict:
     y = y.astype(float)
     ones = np.ones((y.size, 1))
     z = stats.norm.ppf(0.5 + conf / 2)
-    quasi = sm.GLM(y, ones, family=sm.families.Poisson(), offset=np.log(e)).fit(scale="X2")
+    quasi = GLM(y, ones, family=families.Poisson(), offset=np.log(e)).fit(scale="X2")
     log_ratio, se = float(quasi.params[0]), float(quasi.bse[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
