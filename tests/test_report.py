@@ -16,6 +16,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from lfr_analysis.report import build as build_module
+
 GOOD = [
     new_markdown_cell("# 91 · A good notebook\n\n**Purpose.** It saves one figure."),
     new_code_cell(
@@ -275,3 +277,20 @@ def test_a_signal_stops_every_process_and_keeps_the_last_build(notebooks, tmp_pa
     assert not left, f"processes outlived the report: {left}"
     assert (build / "index.html").read_bytes() == before
     assert not list(tmp_path.glob(".build.staging-*"))
+
+
+def test_a_first_build_starts_the_notebooks_with_most_work_first(tmp_path):
+    def notebook(name, code, exercises=False):
+        cells = [{"cell_type": "code", "source": [code], "metadata": {}, "outputs": []}]
+        heading = "## 6. Exercises\n" if exercises else "## 6. Summary\n"
+        cells.append({"cell_type": "markdown", "source": ["Text.\n", heading], "metadata": {}})
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+        return str(path)
+
+    short = build_module.first_build_seconds(notebook("short", "x = 1\n" * 100))
+    long = build_module.first_build_seconds(notebook("long", "x = 1\n" * 1000))
+    taught = build_module.first_build_seconds(notebook("taught", "x = 1\n" * 100, True))
+    assert 0 < short < long
+    assert taught > short + 1, "a notebook with exercises also prints its student copies"
+    assert build_module.first_build_seconds(str(tmp_path / "absent.ipynb")) == 0.0

@@ -150,6 +150,22 @@ def test_check_links_finds_missing_files_and_anchors(tmp_path):
     ]
 
 
+def test_check_links_follows_folders_and_pages_it_was_not_given(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.html").write_text(
+        '<a href="../b.html#here">up</a><a href="../d.html#x">other</a>'
+        '<a href="../d.html#y">other, gone</a><a href="../missing.html">gone</a>'
+        '<a href="./c.html#self">self</a><b id="self"></b>'
+    )
+    (tmp_path / "b.html").write_text('<h2 id="here">h</h2>')
+    (tmp_path / "d.html").write_text('<h2 id="x">not a page of the list, but on disk</h2>')
+    broken = site.check_links(tmp_path, ["sub/c.html", "b.html"])
+    assert broken == [
+        "sub/c.html: ../d.html#y (no element with id 'y')",
+        "sub/c.html: ../missing.html (no such file)",
+    ]
+
+
 def test_the_cache_key_follows_every_input(tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from importlib import resources
 from pathlib import Path
@@ -52,6 +53,7 @@ SITE_TITLE = "Live facial recognition in London: the record checked"
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _LINK = re.compile(r"""\b(?:href|src)="([^"]*)\"""")
 _ID = re.compile(r"""\bid="([^"]+)\"""")
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:")
 
 
 def _environment() -> jinja2.Environment:
@@ -526,31 +528,42 @@ def check_links(build: Path, pages: list[str]) -> list[str]:
     """Return every internal link or image of ``pages`` that does not resolve (empty: all do).
 
     A link resolves when its file exists in ``build`` and, with a ``#fragment``, the page
-    it names has an element with that ``id``.
+    it names has an element with that ``id``. Each page is read once, and each target
+    file looked up once however many pages link to it.
     """
-    ids: dict[Path, set[str]] = {}
+    root = os.path.abspath(build)
+    texts = {}
+    for page in pages:
+        path = os.path.normpath(os.path.join(root, page))
+        with open(path, encoding="utf-8") as handle:
+            texts[path] = (page, handle.read())
+    ids = {path: None for path in texts}  # a page's ids, found when a fragment asks
+    exists: dict[str, bool] = {}
     broken = []
-    for page in pages:
-        path = build / page
-        text = path.read_text(encoding="utf-8")
-        ids[path.resolve()] = set(_ID.findall(text))
-    for page in pages:
-        path = build / page
-        for target in _LINK.findall(path.read_text(encoding="utf-8")):
-            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+    for path, (page, text) in texts.items():
+        folder = os.path.dirname(path)
+        for target in _LINK.findall(text):
+            if _EXTERNAL.match(target) or target.startswith("//"):
                 continue  # another site, or data: / mailto:
             file_part, _, fragment = target.partition("#")
-            resolved = (path.parent / file_part).resolve() if file_part else path.resolve()
-            if not resolved.is_file():
+            resolved = os.path.normpath(os.path.join(folder, file_part)) if file_part else path
+            if resolved not in exists:
+                exists[resolved] = os.path.isfile(resolved)
+            if not exists[resolved]:
                 broken.append(f"{page}: {target} (no such file)")
                 continue
-            if fragment and resolved.suffix == ".html":
-                known = ids.get(resolved)
-                if known is None:
-                    known = ids[resolved] = set(_ID.findall(resolved.read_text(encoding="utf-8")))
-                if fragment not in known:
+            if fragment and resolved.endswith(".html"):
+                if ids.get(resolved) is None:
+                    text_of = texts[resolved][1] if resolved in texts else _read_text(resolved)
+                    ids[resolved] = set(_ID.findall(text_of))
+                if fragment not in ids[resolved]:
                     broken.append(f"{page}: {target} (no element with id {fragment!r})")
     return broken
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def read_manifest(data_folder: Path) -> dict:
