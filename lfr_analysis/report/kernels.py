@@ -269,6 +269,10 @@ def _run_kernel(zygote: int, message: dict) -> int:
     # the environment when the warm process imported it, so say it on the command line)
     arguments = [*argv[3:], f"--IPKernelApp.parent_handle={zygote}"]
     sys.argv = [argv[0], *arguments]
+    # nobody attaches a debugger to a report's kernel: without debugpy (a sixth of a
+    # second to import, in every kernel) ipykernel starts one without a debugger
+    if "debugpy" not in sys.modules:
+        sys.modules["debugpy"] = None
     from ipykernel.kernelapp import IPKernelApp
 
     IPKernelApp.launch_instance(argv=arguments)
