@@ -124,7 +124,7 @@ def read_as_printed(deployments: pd.DataFrame, columns) -> pd.DataFrame:
         if printed not in deployments.columns:
             continue
         if out is deployments:
-            out = deployments.copy()
+            out = deployments.copy(deep=False)  # columns are replaced, never written into
         values = deployments[printed]
         if column == "date":
             values = pd.to_datetime(values)
