@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         create(venv, uv)
         record = {"venv": str(venv.resolve()), "python": sys.executable, "extras": []}
         write_record(venv, record)
-        say("first install: about 20 s with uv (630 MB, 960 MB with test tools); minutes with pip")
+        say("first install: about 15 s with uv (800 MB, 960 MB with test tools); minutes with pip")
     elif record.get("fingerprint") != stamp:
         say("pyproject.toml or requirements.lock changed: updating the environment")
     wanted = sorted(set(extras) | set(record["extras"]))
